@@ -1,0 +1,108 @@
+"""The ETL command line: python -m etl load | demo | status | rejects | template."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from etl import config, pipeline, templates
+from etl.formats import FORMATS
+from etl.reasons import reason_text
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.run(args)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m etl", description="Load the Taiwan Product Center's channel exports into the DuckDB warehouse.")
+    commands = top.add_subparsers(required=True, metavar="COMMAND")
+
+    load = commands.add_parser("load", help="load export files or folders of them")
+    load.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    load.add_argument("--format", choices=sorted(FORMATS), help="force a format instead of detecting it from the headers")
+    add_db(load)
+    load.set_defaults(run=run_load)
+
+    demo = commands.add_parser("demo", help="write the seeded demo exports to data/demo/ and load them")
+    demo.add_argument("--seed", type=int, default=None, help="generator seed (default: the demo's own)")
+    add_db(demo)
+    demo.set_defaults(run=run_demo)
+
+    status = commands.add_parser("status", help="what the warehouse holds: loads, rows per channel, freshness")
+    add_db(status)
+    status.set_defaults(run=run_status)
+
+    rejects = commands.add_parser("rejects", help="list rejected rows with file, row, column and reason")
+    rejects.add_argument("--load", type=int, help="only this load_id")
+    rejects.add_argument("--limit", type=int, default=200)
+    add_db(rejects)
+    rejects.set_defaults(run=run_rejects)
+
+    template = commands.add_parser("template", help="write a blank file in the expected format")
+    template.add_argument("kind", choices=sorted(templates.TEMPLATES))
+    template.add_argument("--out", type=Path, help="output file (default: ./<kind>.xlsx)")
+    template.set_defaults(run=run_template)
+    return top
+
+
+def add_db(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--db", help=f"warehouse file (default: ${config.DB_ENV} or data/warehouse.duckdb)")
+
+
+def run_load(args) -> int:
+    results = pipeline.load_paths(config.warehouse_path(args.db), args.paths, args.format, progress=True)
+    print_summary(results)
+    return 0 if all(r.status in ("loaded", "duplicate") for r in results) else 1
+
+
+def run_demo(args) -> int:
+    results = pipeline.build_demo(config.warehouse_path(args.db), seed=args.seed, progress=True)
+    print_summary(results)
+    return 0 if all(r.status in ("loaded", "duplicate") for r in results) else 1
+
+
+def print_summary(results) -> None:
+    width = max([len(r.file) for r in results] + [4])
+    print(f"\n{'file':<{width}}  {'status':<9} {'format':<20} {'read':>9} {'loaded':>9} {'rejected':>9} {'older':>7}")
+    for r in results:
+        print(f"{r.file:<{width}}  {r.status:<9} {r.format or '-':<20} {r.rows_read:>9,} {r.rows_loaded:>9,} "
+              f"{r.rows_rejected:>9,} {r.rows_superseded:>7,}")
+    for r in results:
+        if r.status == "duplicate":
+            print(f"\n{r.file}: skipped, {r.message}")
+        elif r.status in ("refused", "failed"):
+            print(f"\n{r.message}", file=sys.stderr)
+        elif r.rejects:
+            print(f"\n{r.file}: {r.rows_rejected:,} rows rejected; first ones:")
+            for row, column, code in r.rejects[:10]:
+                print(f"  row {row}, column {column or '-'}: {reason_text(code)}")
+            print("  (python -m etl rejects lists them all)")
+
+
+def run_status(args) -> int:
+    report = pipeline.status(config.warehouse_path(args.db))
+    print(report)
+    return 0
+
+
+def run_rejects(args) -> int:
+    rows = pipeline.rejects(config.warehouse_path(args.db), args.load, args.limit)
+    if not rows:
+        print("no rejected rows")
+    for file_name, load_id, row, column, code, detail in rows:
+        extra = f" ({detail})" if detail else ""
+        print(f"{file_name} [load {load_id}] row {row}, column {column or '-'}: {reason_text(code)}{extra}")
+    return 0
+
+
+def run_template(args) -> int:
+    out = args.out or Path(f"{args.kind}.xlsx")
+    templates.write(args.kind, out)
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

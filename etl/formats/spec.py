@@ -1,0 +1,38 @@
+"""The shape of a format description: its fields, their header aliases and value kinds."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+KINDS = ("text", "money", "qty", "int", "timestamp", "date", "order_id")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One value the ETL takes from a file column."""
+
+    name: str                          # column name in the typed stage
+    headers: tuple[str, ...]           # accepted header names, the canonical one first
+    kind: str = "text"
+    required_header: bool = False      # the file must have the column
+    required_value: bool = False       # every row must have a value
+    personal: bool = False             # personal data: used (e.g. hashed) but never stored or shown
+
+    def __post_init__(self) -> None:
+        assert self.kind in KINDS, self.kind
+
+
+@dataclass(frozen=True)
+class Format:
+    """One export format: its fields, the table it loads and the key a newer export replaces by."""
+
+    name: str
+    label: str
+    table: str
+    fields: tuple[Field, ...]
+    group_key: tuple[str, ...]         # rows sharing it are replaced together by a newer export
+    checks: tuple[tuple[str, str, str], ...] = ()  # (field, SQL condition on typed rows that rejects, reason code)
+    dedupe: bool = False               # a repeated group key inside one file is a duplicate row
+    derived: tuple[tuple[str, str], ...] = ()  # (name, SQL over typed fields) computed before the checks
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)

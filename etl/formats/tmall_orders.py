@@ -1,0 +1,30 @@
+"""Tmall seller-center order report (订单报表, ExportOrderList*.csv): one row per order."""
+from etl.formats.spec import Field, Format
+
+FORMAT = Format(
+    name="tmall_orders",
+    label="天猫订单报表",
+    table="tmall_orders",
+    fields=(
+        Field("order_id", ("订单编号",), kind="order_id", required_header=True, required_value=True),
+        Field("buyer_nick", ("买家会员名",), personal=True),
+        Field("goods_rmb", ("买家应付货款",), kind="money", required_header=True, required_value=True),
+        Field("postage_rmb", ("买家应付邮费",), kind="money"),
+        Field("total_rmb", ("总金额",), kind="money"),
+        Field("paid_rmb", ("买家实际支付金额", "买家实付金额"), kind="money"),
+        Field("status_raw", ("订单状态",), required_header=True, required_value=True),
+        Field("address", ("收货地址",), personal=True),
+        Field("created_at", ("订单创建时间",), kind="timestamp", required_header=True, required_value=True),
+        Field("paid_at", ("订单付款时间",), kind="timestamp", required_header=True),
+        Field("title", ("宝贝标题",)),
+        Field("item_count", ("宝贝总数量",), kind="int"),
+        Field("shop_name", ("店铺名称",)),
+        Field("close_reason", ("订单关闭原因",)),
+        Field("refund_rmb", ("退款金额",), kind="money"),
+    ),
+    group_key=("order_id",),
+    checks=(
+        ("refund_rmb", "coalesce(refund_rmb, 0) > goods_rmb", "refund_exceeds_goods"),
+    ),
+    dedupe=True,
+)

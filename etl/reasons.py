@@ -1,0 +1,23 @@
+"""Reject reason codes and their plain-language explanation (the dashboard translates the codes)."""
+
+REASONS = {
+    "missing_value": "required value is empty",
+    "bad_money": "not an amount of money",
+    "bad_qty": "not a quantity",
+    "bad_int": "not a whole number",
+    "bad_timestamp": "not a date and time (expected e.g. 2020-03-01 09:05:00 or 2020/3/1 9:05)",
+    "bad_date": "not a date (expected e.g. 2020-03-01)",
+    "bad_order_id": "not an order number",
+    "excel_mangled_id": "order number was turned into a rounded number by Excel (e.g. 4.01234567890123E+18); "
+                        "unrecoverable: re-export the file and keep the column as text",
+    "unknown_stage": "洽谈状态 is not one of 初步接洽 / 洽谈中 / 已成交 / 未成交",
+    "won_without_amount": "已成交 lead without 成交金额",
+    "won_without_date": "已成交 lead without 成交日期",
+    "refund_exceeds_goods": "退款金额 is larger than 买家应付货款",
+    "duplicate_row": "the same key appears earlier in this file",
+    "malformed_row": "the row has the wrong number of columns",
+}
+
+
+def reason_text(code: str) -> str:
+    return REASONS.get(code, code)

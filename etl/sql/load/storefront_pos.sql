@@ -1,0 +1,27 @@
+-- pos_lines rows from a typed POS export: one row per receipt line, numbered within the receipt.
+-- A return (单据类型 退货, or a negative quantity or amount) is stored negative.
+with flagged as (
+    select
+        *,
+        coalesce(doc_type like '%退%', false) or qty < 0 or net_rmb < 0 as is_return
+    from typed
+)
+select
+    _row,
+    order_id,
+    cast(row_number() over (partition by order_id order by _row) as integer) as line_no,
+    sold_at,
+    code,
+    product_name,
+    case when is_return then -abs(qty) else qty end as qty,
+    unit_price_rmb,
+    discount_rmb,
+    case when is_return then -abs(net_rmb) else net_rmb end as net_rmb,
+    payment_method,
+    is_return,
+    store,
+    case when member_phone is not null
+        then 'pos:' || sha256(k.opad || unhex(sha256(k.ipad || encode('pos:' || member_phone))))
+    end as buyer_key
+from flagged
+cross join hmac_pads as k

@@ -1,0 +1,36 @@
+-- tmall_orders rows from a typed order report: one row per order. The buyer nickname becomes a keyed
+-- HMAC and the address only its province and city; neither is stored as written.
+with parts as (
+    select *, regexp_split_to_array(trim(coalesce(address, '')), '\s+') as address_parts
+    from typed
+)
+select
+    _row,
+    order_id,
+    case when buyer_nick is not null
+        then 'tm:' || sha256(k.opad || unhex(sha256(k.ipad || encode('tm:' || buyer_nick))))
+    end as buyer_key,
+    goods_rmb,
+    postage_rmb,
+    total_rmb,
+    paid_rmb,
+    coalesce(refund_rmb, 0) as refund_rmb,
+    status_raw,
+    case
+        when status_raw like '%成功%' then 'completed'
+        when status_raw like '%已发货%' then 'shipped'
+        when status_raw like '%已付款%' then 'paid'
+        when status_raw like '%等待买家付款%' then 'unpaid'
+        when status_raw like '%关闭%' then 'closed'
+        else 'other'
+    end as status,
+    created_at,
+    paid_at,
+    nullif(address_parts[1], '') as province,
+    nullif(address_parts[2], '') as city,
+    title,
+    item_count,
+    shop_name,
+    close_reason
+from parts
+cross join hmac_pads as k

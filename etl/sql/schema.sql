@@ -1,0 +1,121 @@
+-- The warehouse contract: source tables as loaded (typed, personal data removed) and the load log.
+-- Analysts query the views (sales, leads, products, brands); these tables feed them.
+
+create table if not exists meta (
+    key varchar primary key,
+    value varchar not null
+);
+
+-- one row per file the ETL was given (loaded, refused or failed); duplicates of a loaded file are not logged again
+create sequence if not exists load_id_seq start 1;
+create table if not exists loads (
+    load_id integer primary key,
+    file_name varchar not null,
+    sha256 varchar not null,
+    format varchar,
+    exported_at timestamp,          -- the export's own time (Tmall file-name stamp) or the load time; newer wins on overlap
+    rows_read bigint not null default 0,
+    rows_loaded bigint not null default 0,
+    rows_rejected bigint not null default 0,
+    rows_superseded bigint not null default 0,  -- rows a newer export already holds
+    status varchar not null check (status in ('loaded', 'refused', 'failed')),
+    message varchar,
+    started_at timestamp not null,
+    finished_at timestamp
+);
+
+-- one row per value that could not be used: which load, spreadsheet row (header = its own row), column,
+-- reason code (explained in etl/reasons.py)
+create table if not exists rejects (
+    load_id integer not null,
+    row_no bigint not null,
+    column_name varchar,
+    reason varchar not null,
+    detail varchar                  -- the offending text (never personal data), or what the row repeats
+);
+
+-- one row per product (商家编码) in the Center's product master
+create table if not exists product_master (
+    sku varchar not null,
+    barcode varchar,
+    product_name varchar,
+    brand varchar,
+    category varchar,
+    spec varchar,
+    retail_price_rmb decimal(18, 2),
+    load_id integer not null
+);
+
+-- one row per storefront POS receipt line; returns are negative lines
+create table if not exists pos_lines (
+    order_id varchar not null,
+    line_no integer not null,
+    sold_at timestamp not null,
+    code varchar not null,          -- barcode or merchant code as the POS wrote it
+    product_name varchar,
+    qty decimal(18, 3) not null,
+    unit_price_rmb decimal(18, 2),
+    discount_rmb decimal(18, 2),
+    net_rmb decimal(18, 2) not null,
+    payment_method varchar,
+    is_return boolean not null,
+    store varchar,
+    buyer_key varchar,              -- HMAC of the member phone, never the phone
+    load_id integer not null
+);
+
+-- one row per Tmall order (订单报表)
+create table if not exists tmall_orders (
+    order_id varchar not null,
+    buyer_key varchar,              -- HMAC of the buyer nickname
+    goods_rmb decimal(18, 2) not null,
+    postage_rmb decimal(18, 2),
+    total_rmb decimal(18, 2),
+    paid_rmb decimal(18, 2),
+    refund_rmb decimal(18, 2) not null,
+    status_raw varchar,
+    status varchar not null,
+    created_at timestamp not null,
+    paid_at timestamp,
+    province varchar,
+    city varchar,
+    title varchar,
+    item_count integer,
+    shop_name varchar,
+    close_reason varchar,
+    load_id integer not null
+);
+
+-- one row per Tmall order line (宝贝报表)
+create table if not exists tmall_items (
+    order_id varchar not null,
+    line_no integer not null,
+    title varchar,
+    price_rmb decimal(18, 2) not null,
+    qty decimal(18, 3) not null,
+    external_code varchar,
+    sku_attrs varchar,
+    package varchar,
+    status_raw varchar,
+    merchant_code varchar,
+    load_id integer not null
+);
+
+-- one row per company met at an exhibition (展会客户登记表), contacts removed
+create table if not exists lead_register (
+    lead_id varchar not null,
+    event varchar not null,
+    event_start date not null,
+    event_end date,
+    city varchar,
+    company varchar not null,
+    industry varchar,
+    province varchar,
+    brand_interest varchar,
+    stage varchar not null check (stage in ('contacted', 'negotiating', 'won', 'lost')),
+    stage_raw varchar,
+    deal_amount_rmb decimal(18, 2),
+    deal_date date,
+    owner varchar,                  -- the Center's own follow-up staff
+    load_id integer not null
+);

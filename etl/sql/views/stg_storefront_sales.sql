@@ -1,0 +1,36 @@
+-- stg_storefront_sales: one row per POS receipt line, matched to the master by barcode or merchant code.
+-- gross is what was sold, refund what was returned; net = gross - refund = 实收金额.
+create or replace view stg_storefront_sales as
+with matched as (
+    select
+        l.*,
+        coalesce(by_barcode.sku, by_sku.sku) as master_sku,
+        coalesce(by_barcode.product_name, by_sku.product_name) as master_name,
+        coalesce(by_barcode.brand, by_sku.brand) as brand,
+        coalesce(by_barcode.category, by_sku.category) as category
+    from pos_lines as l
+    left join product_master as by_barcode on by_barcode.barcode = l.code
+    left join product_master as by_sku on by_sku.sku = l.code and by_barcode.sku is null
+)
+select
+    'storefront' as channel,
+    order_id,
+    line_no,
+    sold_at,
+    cast(sold_at as date) as sale_date,
+    coalesce(master_sku, code) as sku,
+    coalesce(master_name, product_name) as product_name,
+    brand,
+    category,
+    qty,
+    unit_price_rmb,
+    case when is_return then cast(0 as decimal(18, 2)) else net_rmb end as gross_rmb,
+    case when is_return then -net_rmb else cast(0 as decimal(18, 2)) end as refund_rmb,
+    net_rmb,
+    case when is_return then 'returned' else 'completed' end as status,
+    true as is_paid,
+    store as store_or_event,
+    buyer_key,
+    cast(null as varchar) as province,
+    load_id
+from matched

@@ -1,0 +1,106 @@
+-- stg_tmall_sales: one row per Tmall order line. A paid order's goods (买家应付货款, postage excluded) and
+-- refund (退款金额) are split over its lines by 价格 × 购买数量 to the cent (largest remainder), so the
+-- lines sum exactly to the order. Unpaid orders count zero. An order whose item report is not loaded
+-- yet stands as one line; items whose order report is not loaded count zero with status 'order_missing'.
+create or replace view stg_tmall_sales as
+with lines as (
+    select
+        i.order_id,
+        i.line_no,
+        i.title,
+        i.price_rmb,
+        i.qty,
+        coalesce(i.merchant_code, i.external_code) as code,
+        cast(round(i.price_rmb * 100) as hugeint) * cast(i.qty as hugeint) as weight,
+        i.load_id
+    from tmall_items as i
+),
+order_lines as (
+    -- orders with their item lines; an order without item lines stands as a single line
+    select
+        o.order_id,
+        coalesce(l.line_no, 1) as line_no,
+        coalesce(l.title, o.title) as title,
+        coalesce(l.price_rmb, o.goods_rmb) as price_rmb,
+        coalesce(l.qty, o.item_count, 1) as qty,
+        l.code,
+        coalesce(l.weight, 1) as weight,
+        case when o.paid_at is not null then cast(o.goods_rmb * 100 as hugeint) else 0 end as goods_cents,
+        case when o.paid_at is not null then cast(o.refund_rmb * 100 as hugeint) else 0 end as refund_cents,
+        o.paid_at is not null as is_paid,
+        coalesce(o.paid_at, o.created_at) as sold_at,
+        o.status,
+        o.shop_name,
+        o.buyer_key,
+        o.province,
+        greatest(o.load_id, coalesce(l.load_id, o.load_id)) as load_id
+    from tmall_orders as o
+    left join lines as l on l.order_id = o.order_id
+),
+weighted as (
+    select
+        *,
+        sum(weight) over by_order as order_weight,
+        count(*) over by_order as order_lines
+    from order_lines
+    window by_order as (partition by order_id)
+),
+floors as (
+    select
+        *,
+        case when order_weight > 0 then (goods_cents * weight) // order_weight else goods_cents // order_lines end as goods_floor,
+        case when order_weight > 0 then (goods_cents * weight) % order_weight else 0 end as goods_rest,
+        case when order_weight > 0 then (refund_cents * weight) // order_weight else refund_cents // order_lines end as refund_floor,
+        case when order_weight > 0 then (refund_cents * weight) % order_weight else 0 end as refund_rest
+    from weighted
+),
+allocated as (
+    select
+        *,
+        goods_floor + case
+            when row_number() over (partition by order_id order by goods_rest desc, line_no)
+                <= goods_cents - sum(goods_floor) over (partition by order_id) then 1 else 0
+        end as goods_alloc_cents,
+        refund_floor + case
+            when row_number() over (partition by order_id order by refund_rest desc, line_no)
+                <= refund_cents - sum(refund_floor) over (partition by order_id) then 1 else 0
+        end as refund_alloc_cents
+    from floors
+),
+with_orphans as (
+    select
+        order_id, line_no, title, price_rmb, qty, code, is_paid, sold_at, status, shop_name, buyer_key,
+        province, load_id,
+        cast(goods_alloc_cents as decimal(18, 0)) * 0.01 as gross_rmb,
+        cast(refund_alloc_cents as decimal(18, 0)) * 0.01 as refund_rmb
+    from allocated
+    union all
+    select
+        l.order_id, l.line_no, l.title, l.price_rmb, l.qty, l.code, false, null, 'order_missing', null, null,
+        null, l.load_id, 0, 0
+    from lines as l
+    where not exists (select 1 from tmall_orders as o where o.order_id = l.order_id)
+)
+select
+    'tmall' as channel,
+    s.order_id,
+    s.line_no,
+    s.sold_at,
+    cast(s.sold_at as date) as sale_date,
+    coalesce(p.sku, s.code) as sku,
+    coalesce(p.product_name, s.title) as product_name,
+    p.brand,
+    p.category,
+    s.qty,
+    s.price_rmb as unit_price_rmb,
+    cast(s.gross_rmb as decimal(18, 2)) as gross_rmb,
+    cast(s.refund_rmb as decimal(18, 2)) as refund_rmb,
+    cast(s.gross_rmb - s.refund_rmb as decimal(18, 2)) as net_rmb,
+    s.status,
+    s.is_paid,
+    s.shop_name as store_or_event,
+    s.buyer_key,
+    s.province,
+    s.load_id
+from with_orphans as s
+left join product_master as p on p.sku = s.code

@@ -1,0 +1,13 @@
+-- unknown_products: one row per channel and product code that sold but is missing from the product master.
+create or replace view unknown_products as
+select
+    channel,
+    sku as code,
+    any_value(product_name) as product_name,
+    count(*) as lines,
+    sum(net_rmb) as net_rmb,
+    min(sale_date) as first_sold,
+    max(sale_date) as last_sold
+from sales
+where channel <> 'exhibition' and brand is null
+group by channel, sku

@@ -1,0 +1,66 @@
+"""Open the warehouse and lay down its schema and views; the only module that knows the SQL files' order."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from etl import config
+
+VIEWS = (
+    "products",
+    "brands",
+    "stg_storefront_sales",
+    "stg_tmall_sales",
+    "stg_exhibition_sales",
+    "sales",
+    "leads",
+    "unknown_products",
+)
+
+
+def sql_text(name: str) -> str:
+    return (config.SQL_DIR / name).read_text(encoding="utf-8")
+
+
+def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection to the warehouse file; a writer also makes sure the schema and views exist."""
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    if not read_only:
+        ensure_schema(con)
+    return con
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create missing tables and (re)create every view, then record the schema version."""
+    con.execute(sql_text("schema.sql"))
+    for view in VIEWS:
+        con.execute(sql_text(f"views/{view}.sql"))
+    con.execute("insert or replace into meta values ('schema_version', ?)", [str(config.SCHEMA_VERSION)])
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The schema version a warehouse was written with, or None when it has none."""
+    try:
+        row = first_row(con, "select value from meta where key = 'schema_version'")
+    except duckdb.CatalogException:
+        return None
+    return int(row[0]) if row else None
+
+
+def load_parsers(con: duckdb.DuckDBPyConnection) -> None:
+    """The value parsers (tpc_money, tpc_timestamp, ...) as temporary macros of this connection."""
+    con.execute(sql_text("parsers.sql"))
+
+
+def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | tuple = ()) -> tuple | None:
+    """The first row of a query, fetched to the end (DuckDB 2 refuses new work on a half-read result)."""
+    rows = con.execute(sql, params).fetchall()
+    return rows[0] if rows else None
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | tuple = ()):
+    row = first_row(con, sql, params)
+    return row[0] if row else None
