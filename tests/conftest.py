@@ -1,0 +1,59 @@
+"""Shared fixtures: a fresh warehouse per test and small export files written in the test."""
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from etl import warehouse  # noqa: E402
+from etl.loader import load_file  # noqa: E402
+
+KEY = b"test-buyer-key"
+
+
+@pytest.fixture
+def db(tmp_path):
+    return tmp_path / "warehouse.duckdb"
+
+
+@pytest.fixture
+def con(db):
+    connection = warehouse.connect(db)
+    yield connection
+    connection.close()
+
+
+def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8", quote_all: bool = False) -> Path:
+    """Rows written as a CSV file in the given encoding (utf-8-sig for a BOM, gbk, gb18030)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def write_xlsx(path: Path, rows: list[list[object]], title: str | None = None) -> Path:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    if title:
+        sheet.append([title])
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(rows[0]))
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def load(con, path: Path, forced: str | None = None):
+    return load_file(con, path, KEY, forced)
+
+
+def rows(con, sql: str, params=()) -> list[tuple]:
+    return con.execute(sql, params).fetchall()
