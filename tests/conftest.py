@@ -17,6 +17,12 @@ from etl.loader import load_file  # noqa: E402
 KEY = b"test-buyer-key"
 
 
+@pytest.fixture(autouse=True)
+def buyer_key_env(monkeypatch):
+    """Tests never create or read the developer's .streamlit/secrets.toml."""
+    monkeypatch.setenv("TPC_BUYER_KEY", KEY.decode())
+
+
 @pytest.fixture
 def db(tmp_path):
     return tmp_path / "warehouse.duckdb"
