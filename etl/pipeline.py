@@ -5,7 +5,8 @@ from pathlib import Path
 
 from etl import config, warehouse
 from etl.warehouse import scalar
-from etl.loader import LoadResult, load_file
+from etl import publish
+from etl.loader import LoadResult, file_sha256, load_file
 
 READABLE = {".csv", ".txt", ".xlsx", ".xlsm", ".xls"}
 
@@ -24,22 +25,43 @@ def expand(paths: list[Path]) -> list[Path]:
 
 def load_paths(db: Path, paths: list[Path], forced_format: str | None = None, progress: bool = False,
                on_file=None) -> list[LoadResult]:
-    """Load every file, one transaction each; return one result per file."""
+    """Load every file, one transaction each, into a copy of the warehouse, then publish the copy.
+
+    Readers (the dashboard) keep the file they opened until they reopen; the published path always holds
+    a complete warehouse. Files already loaded are skipped without copying anything.
+    """
     files = expand(paths)
+    with publish.writer_lock(db):
+        known = publish.loaded_hashes(db)
+        pending = [f for f in files if not (f.is_file() and file_sha256(f) in known)]
+        results = {f: duplicate_result(f, known) for f in files if f not in pending}
+        if pending:
+            results.update(load_into_copy(db, pending, forced_format, progress, on_file, len(files)))
+    return [results[f] for f in files]
+
+
+def duplicate_result(path: Path, known: dict[str, tuple[int, str]]) -> LoadResult:
+    load_id, name = known[file_sha256(path)]
+    return LoadResult(file=path.name, status="duplicate", load_id=load_id,
+                      message=f"same content as load {load_id} ({name}); nothing to do")
+
+
+def load_into_copy(db: Path, files: list[Path], forced_format, progress, on_file, total) -> dict[Path, LoadResult]:
     key = config.buyer_key()
-    results = []
-    con = warehouse.connect(db)
-    try:
-        for path in progress_bar(files, progress):
-            if on_file:
-                on_file(path, len(results), len(files))
-            if not path.is_file():
-                results.append(LoadResult(file=str(path), status="refused", message=f"{path}: no such file"))
-                continue
-            results.append(load_file(con, path, key, forced_format))
-        con.execute("checkpoint")
-    finally:
-        con.close()
+    results = {}
+    with publish.working_copy(db) as work:
+        con = warehouse.connect(work)
+        try:
+            for index, path in enumerate(progress_bar(files, progress)):
+                if on_file:
+                    on_file(path, index, len(files))
+                if not path.is_file():
+                    results[path] = LoadResult(file=str(path), status="refused", message=f"{path}: no such file")
+                    continue
+                results[path] = load_file(con, path, key, forced_format)
+            con.execute("checkpoint")
+        finally:
+            con.close()
     return results
 
 

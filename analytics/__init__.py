@@ -1,0 +1,1 @@
+"""Read side of the warehouse: named queries and metric definitions, one small function per chart."""

@@ -1,0 +1,54 @@
+"""The analyst's filter set and how it becomes a WHERE clause with bound parameters."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+CHANNELS = ("storefront", "exhibition", "tmall")
+UNKNOWN = "__unknown__"   # stands for a brand or category the product master does not know
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the analyst narrowed the data to; empty tuples mean everything."""
+
+    start: dt.date
+    end: dt.date
+    channels: tuple[str, ...] = ()
+    brands: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
+
+    def narrowed(self, **changes) -> "Filters":
+        return replace(self, **changes)
+
+    def shifted_years(self, years: int) -> "Filters":
+        """The same filters a number of years earlier (29 February falls back to the 28th)."""
+        return replace(self, start=shift_year(self.start, years), end=shift_year(self.end, years))
+
+
+def shift_year(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def sales_where(f: Filters, date_column: str = "sale_date") -> tuple[str, list]:
+    """WHERE clause over the sales view; values only as parameters, columns from this fixed list."""
+    clauses, params = [f"{date_column} between ? and ?"], [f.start, f.end]
+    for column, values in (("channel", f.channels), ("coalesce(brand, '__unknown__')", f.brands),
+                           ("coalesce(category, '__unknown__')", f.categories), ("sku", f.products)):
+        if values:
+            clauses.append(f"list_contains(?::varchar[], {column})")
+            params.append(list(values))
+    return " and ".join(clauses), params
+
+
+def leads_where(f: Filters) -> tuple[str, list]:
+    """WHERE clause over the leads view: the event date in range, brand interest as the brand filter."""
+    clauses, params = ["event_start between ? and ?"], [f.start, f.end]
+    if f.brands:
+        clauses.append("list_contains(?::varchar[], coalesce(brand_interest, '__unknown__'))")
+        params.append(list(f.brands))
+    return " and ".join(clauses), params

@@ -1,0 +1,100 @@
+"""The overview's metric definitions: how each is derived from a row of kpis() and compared across periods."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+
+from analytics.filters import Filters, shift_year
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str            # also the i18n key of its label ("metric.<key>") and definition ("metric.<key>.help")
+    unit: str           # money | count | pct
+
+
+METRICS = (
+    Metric("net_revenue", "money"),
+    Metric("orders", "count"),
+    Metric("aov", "money"),
+    Metric("units", "count"),
+    Metric("active_brands", "count"),
+    Metric("products_sold", "count"),
+    Metric("leads", "count"),
+    Metric("deal_amount", "money"),
+    Metric("refund_rate", "pct"),
+)
+
+
+def value(metric: str, row: dict) -> Decimal | int | float | None:
+    """A metric's value from a kpis() row (or a kpi_series() row)."""
+    if metric == "aov":
+        return Decimal(row["net_revenue"]) / row["orders"] if row.get("orders") else None
+    if metric == "refund_rate":
+        gross = row.get("gross") or 0
+        return float(Decimal(row["refunds"]) / Decimal(gross)) if gross else None
+    found = row.get(metric)
+    return None if found is None or (isinstance(found, float) and pd.isna(found)) else found
+
+
+def change(now, before) -> float | None:
+    """Relative change; None when there is nothing to compare with."""
+    if now is None or before in (None, 0):
+        return None
+    return float((Decimal(str(now)) - Decimal(str(before))) / abs(Decimal(str(before))))
+
+
+PERIODS = ("day", "week", "month", "year")
+
+
+def period_range(period: str, as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """The period to date that contains as_of: today, this week (from Monday), this month, this year."""
+    if period == "day":
+        return as_of, as_of
+    if period == "week":
+        return as_of - dt.timedelta(days=as_of.weekday()), as_of
+    if period == "month":
+        return as_of.replace(day=1), as_of
+    return as_of.replace(month=1, day=1), as_of
+
+
+def previous_range(period: str, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The same span of the previous period (环比): yesterday, last week, last month, last year to the same day."""
+    if period == "day":
+        return start - dt.timedelta(days=1), end - dt.timedelta(days=1)
+    if period == "week":
+        return start - dt.timedelta(days=7), end - dt.timedelta(days=7)
+    if period == "month":
+        previous_start = (start - dt.timedelta(days=1)).replace(day=1)
+        last_day = start - dt.timedelta(days=1)
+        return previous_start, min(previous_start + (end - start), last_day)
+    return shift_year(start, -1), shift_year(end, -1)
+
+
+def sparkline_range(period: str, end: dt.date) -> tuple[dt.date, dt.date]:
+    """Twelve periods ending with the current one."""
+    start, _ = period_range(period, end)
+    if period == "day":
+        return end - dt.timedelta(days=11), end
+    if period == "week":
+        return start - dt.timedelta(weeks=11), end
+    if period == "month":
+        month = start.month - 11
+        year = start.year + (month - 1) // 12
+        return dt.date(year, (month - 1) % 12 + 1, 1), end
+    return dt.date(start.year - 11, 1, 1), end
+
+
+def comparisons(f: Filters, period: str) -> dict[str, Filters]:
+    """The current period to date, the same days a year earlier (同比) and the previous period (环比)."""
+    start, end = period_range(period, f.end)
+    previous = previous_range(period, start, end)
+    current = f.narrowed(start=start, end=end)
+    return {
+        "current": current,
+        "last_year": current.shifted_years(-1),
+        "previous": f.narrowed(start=previous[0], end=previous[1]),
+    }

@@ -1,0 +1,357 @@
+"""Named queries: each function returns what its name says, from the warehouse views, with bound parameters."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from analytics.db import query
+from analytics.filters import Filters, leads_where, sales_where
+
+GRAINS = {"day", "week", "month", "quarter", "year"}
+BRAND = "coalesce(brand, '__unknown__')"
+CATEGORY = "coalesce(category, '__unknown__')"
+
+
+def grain_of(grain: str) -> str:
+    if grain not in GRAINS:
+        raise ValueError(f"unknown grain {grain!r}")
+    return grain
+
+
+# ---- frame: dates and freshness -------------------------------------------------------------
+
+def date_bounds() -> tuple[dt.date, dt.date] | None:
+    """First and last day with a paid sale."""
+    row = query("select min(sale_date) as first, max(sale_date) as last from sales where is_paid")
+    if row.empty or pd.isna(row.at[0, "first"]):
+        return None
+    return row.at[0, "first"], row.at[0, "last"]
+
+
+def freshness() -> pd.DataFrame:
+    """Per channel: the last day with a sale, and when its last file was loaded."""
+    return query("""
+        with last_sale as (
+            select channel, max(sale_date) as last_sale, count(*) as lines from sales where is_paid group by channel
+        ),
+        last_load as (
+            select
+                case when format = 'storefront_pos' then 'storefront'
+                     when format = 'exhibition_register' then 'exhibition'
+                     when format like 'tmall_%' then 'tmall' end as channel,
+                max(finished_at) as last_loaded,
+                count(*) as files
+            from loads where status = 'loaded' group by 1
+        )
+        select channel, last_sale, lines, last_loaded, files
+        from last_sale full join last_load using (channel)
+        where channel is not null
+        order by channel""")
+
+
+def filter_options() -> pd.DataFrame:
+    """Every brand, category and product that sold, for the filter widgets."""
+    return query(f"""
+        select distinct {BRAND} as brand, {CATEGORY} as category, sku, any_value(product_name) over (partition by sku) as product_name
+        from sales where sku is not null or channel = 'exhibition'
+        order by brand, category, sku""")
+
+
+# ---- overview ---------------------------------------------------------------------------------
+
+def kpis(f: Filters) -> dict:
+    """Every overview metric over one date range (see analytics.metrics for definitions)."""
+    where, params = sales_where(f)
+    with_leads = not f.channels or "exhibition" in f.channels
+    row = query(f"""
+        select
+            coalesce(sum(net_rmb) filter (where is_paid), 0) as net_revenue,
+            count(distinct channel || ':' || order_id) filter (where is_paid and status <> 'returned') as orders,
+            coalesce(sum(qty) filter (where is_paid and channel <> 'exhibition'), 0) as units,
+            count(distinct brand) filter (where is_paid and net_rmb > 0) as active_brands,
+            count(distinct sku) filter (where is_paid and channel <> 'exhibition' and qty > 0) as products_sold,
+            coalesce(sum(gross_rmb) filter (where is_paid), 0) as gross,
+            coalesce(sum(refund_rmb) filter (where is_paid), 0) as refunds,
+            (select count(*) from leads where ? and event_start between ? and ?) as leads,
+            (select coalesce(sum(deal_amount_rmb), 0) from leads where ? and stage = 'won' and deal_date between ? and ?) as deal_amount
+        from sales where {where}""", [with_leads, f.start, f.end, with_leads, f.start, f.end, *params])
+    return row.iloc[0].to_dict()
+
+
+def kpi_series(f: Filters, grain: str) -> pd.DataFrame:
+    """The overview metrics per period (day/week/month/...) over the filter's range."""
+    grain = grain_of(grain)
+    where, params = sales_where(f)
+    with_leads = not f.channels or "exhibition" in f.channels
+    return query(f"""
+        with s as (
+            select
+                date_trunc(?, sale_date) as period,
+                coalesce(sum(net_rmb) filter (where is_paid), 0) as net_revenue,
+                count(distinct channel || ':' || order_id) filter (where is_paid and status <> 'returned') as orders,
+                coalesce(sum(qty) filter (where is_paid and channel <> 'exhibition'), 0) as units,
+                count(distinct brand) filter (where is_paid and net_rmb > 0) as active_brands,
+                count(distinct sku) filter (where is_paid and channel <> 'exhibition' and qty > 0) as products_sold,
+                coalesce(sum(gross_rmb) filter (where is_paid), 0) as gross,
+                coalesce(sum(refund_rmb) filter (where is_paid), 0) as refunds
+            from sales where {where} group by 1
+        ),
+        l as (
+            select date_trunc(?, event_start) as period, count(*) as leads
+            from leads where ? and event_start between ? and ? group by 1
+        ),
+        d as (
+            select date_trunc(?, deal_date) as period, sum(deal_amount_rmb) as deal_amount
+            from leads where ? and stage = 'won' and deal_date between ? and ? group by 1
+        )
+        select * from s full join l using (period) full join d using (period) order by period""",
+        [grain, *params, grain, with_leads, f.start, f.end, grain, with_leads, f.start, f.end])
+
+
+def revenue_trend(f: Filters, grain: str) -> pd.DataFrame:
+    """Net revenue per period and channel."""
+    where, params = sales_where(f)
+    return query(f"""
+        select date_trunc(?, sale_date) as period, channel, sum(net_rmb) as net_rmb
+        from sales where {where} and is_paid group by 1, 2 order by 1, 2""", [grain_of(grain), *params])
+
+
+def channel_mix(f: Filters) -> pd.DataFrame:
+    where, params = sales_where(f)
+    return query(f"""
+        select channel, sum(net_rmb) as net_rmb, count(distinct order_id) as orders
+        from sales where {where} and is_paid group by 1 order by 2 desc""", params)
+
+
+def top_brands(f: Filters, n: int = 10) -> pd.DataFrame:
+    where, params = sales_where(f)
+    return query(f"""
+        select {BRAND} as brand, sum(net_rmb) as net_rmb
+        from sales where {where} and is_paid group by 1 order by 2 desc, 1 limit ?""", [*params, n])
+
+
+def top_products(f: Filters, n: int = 10) -> pd.DataFrame:
+    where, params = sales_where(f)
+    return query(f"""
+        select sku, any_value(product_name) as product_name, any_value({BRAND}) as brand,
+               sum(net_rmb) as net_rmb, sum(qty) as qty
+        from sales where {where} and is_paid and sku is not null group by 1 order by 4 desc, 1 limit ?""", [*params, n])
+
+
+def largest_drops(f: Filters, n: int = 5) -> pd.DataFrame:
+    """Brands whose net revenue fell most against the same dates a year earlier."""
+    where, params = sales_where(f)
+    where_before, params_before = sales_where(f.shifted_years(-1))
+    return query(f"""
+        with now as (select {BRAND} as brand, sum(net_rmb) as net_rmb from sales where {where} and is_paid group by 1),
+        before as (select {BRAND} as brand, sum(net_rmb) as net_rmb from sales where {where_before} and is_paid group by 1)
+        select
+            brand,
+            coalesce(now.net_rmb, 0) as net_rmb,
+            before.net_rmb as net_rmb_last_year,
+            coalesce(now.net_rmb, 0) - before.net_rmb as change_rmb,
+            (coalesce(now.net_rmb, 0) - before.net_rmb) / before.net_rmb as change_pct
+        from before left join now using (brand)
+        where before.net_rmb > 0 and coalesce(now.net_rmb, 0) < before.net_rmb
+        order by change_rmb, brand limit ?""", [*params, *params_before, n])
+
+
+# ---- annual results ---------------------------------------------------------------------------
+
+def years_with_data() -> list[int]:
+    rows = query("select distinct year(sale_date) as y from sales where is_paid union select distinct year(event_start) from leads order by 1")
+    return [int(y) for y in rows.iloc[:, 0].dropna()]
+
+
+def annual_results(years: list[int]) -> pd.DataFrame:
+    """Per year, the figures the annual work report states for each channel."""
+    return query("""
+        with y as (select unnest(?::integer[]) as year),
+        s as (
+            select
+                year(sale_date) as year,
+                coalesce(sum(net_rmb) filter (where channel = 'storefront'), 0) as storefront_net_rmb,
+                count(distinct brand) filter (where channel = 'tmall' and is_paid and brand is not null) as tmall_brands,
+                count(distinct sku) filter (where channel = 'tmall' and is_paid and sku is not null) as tmall_products,
+                coalesce(sum(net_rmb) filter (where channel = 'tmall'), 0) as tmall_net_rmb
+            from sales where is_paid and year(sale_date) in (select year from y) group by 1
+        ),
+        l as (
+            select year(event_start) as year, count(distinct company) as exhibition_companies, count(*) as exhibition_leads
+            from leads where year(event_start) in (select year from y) group by 1
+        ),
+        d as (
+            select year(deal_date) as year, coalesce(sum(deal_amount_rmb), 0) as exhibition_deals_rmb, count(*) as exhibition_deals
+            from leads where stage = 'won' and year(deal_date) in (select year from y) group by 1
+        )
+        select * from y left join s using (year) left join l using (year) left join d using (year)
+        order by year""", [years])
+
+
+def monthly_by_channel(year: int) -> pd.DataFrame:
+    """Net revenue per month and channel for a year and the year before."""
+    return query("""
+        select year(sale_date) as year, month(sale_date) as month, channel, sum(net_rmb) as net_rmb
+        from sales where is_paid and sale_date between make_date(? - 1, 1, 1) and make_date(?, 12, 31)
+        group by 1, 2, 3 order by 1, 2, 3""", [year, year])
+
+
+# ---- channels ---------------------------------------------------------------------------------
+
+def brand_counts(f: Filters, grain: str) -> pd.DataFrame:
+    """Brands with sales per period and channel, split into new (first sale ever in that channel) and returning."""
+    where, params = sales_where(f)
+    grain = grain_of(grain)
+    return query(f"""
+        with firsts as (
+            select channel, brand, min(date_trunc(?, sale_date)) as first_period
+            from sales where is_paid and brand is not null group by 1, 2
+        ),
+        active as (
+            select distinct date_trunc(?, sale_date) as period, channel, brand
+            from sales where {where} and is_paid and brand is not null
+        )
+        select period, channel,
+               count(*) filter (where period = first_period) as new_brands,
+               count(*) filter (where period > first_period) as returning_brands
+        from active join firsts using (channel, brand)
+        group by 1, 2 order by 1, 2""", [grain, grain, *params])
+
+
+def sales_detail(f: Filters) -> pd.DataFrame:
+    """Sales per month, channel, brand, category and product: the analyst's table and its export."""
+    where, params = sales_where(f)
+    return query(f"""
+        select
+            date_trunc('month', sale_date)::date as month,
+            channel,
+            {BRAND} as brand,
+            {CATEGORY} as category,
+            sku,
+            any_value(product_name) as product_name,
+            count(distinct order_id) as orders,
+            sum(qty) as qty,
+            sum(gross_rmb) as gross_rmb,
+            sum(refund_rmb) as refund_rmb,
+            sum(net_rmb) as net_rmb
+        from sales where {where} and is_paid
+        group by 1, 2, 3, 4, 5
+        order by 1, 2, net_rmb desc""", params)
+
+
+# ---- brands and products ----------------------------------------------------------------------
+
+def brand_leaderboard(f: Filters) -> pd.DataFrame:
+    """Each brand's net revenue, share, change on the year before, products and channels."""
+    where, params = sales_where(f)
+    where_before, params_before = sales_where(f.shifted_years(-1))
+    return query(f"""
+        with now as (
+            select {BRAND} as brand, sum(net_rmb) as net_rmb, count(distinct sku) as products,
+                   string_agg(distinct channel, ', ' order by channel) as channels
+            from sales where {where} and is_paid group by 1
+        ),
+        before as (select {BRAND} as brand, sum(net_rmb) as net_rmb from sales where {where_before} and is_paid group by 1)
+        select
+            now.brand,
+            now.net_rmb,
+            now.net_rmb / nullif(sum(now.net_rmb) over (), 0) as share,
+            before.net_rmb as net_rmb_last_year,
+            (now.net_rmb - before.net_rmb) / nullif(before.net_rmb, 0) as change_pct,
+            now.products,
+            now.channels
+        from now left join before using (brand)
+        order by now.net_rmb desc, now.brand""", [*params, *params_before])
+
+
+def brand_products(f: Filters, brand: str) -> pd.DataFrame:
+    where, params = sales_where(f.narrowed(brands=(brand,)))
+    return query(f"""
+        select sku, any_value(product_name) as product_name, any_value({CATEGORY}) as category,
+               sum(qty) as qty, sum(net_rmb) as net_rmb
+        from sales where {where} and is_paid group by 1 order by net_rmb desc, sku""", params)
+
+
+def brand_trend(f: Filters, brand: str) -> pd.DataFrame:
+    where, params = sales_where(f.narrowed(brands=(brand,)))
+    return query(f"""
+        select date_trunc('month', sale_date)::date as period, channel, sum(net_rmb) as net_rmb
+        from sales where {where} and is_paid group by 1, 2 order by 1, 2""", params)
+
+
+def product_pareto(f: Filters) -> pd.DataFrame:
+    """Products by net revenue, largest first, with the cumulative share of the total."""
+    where, params = sales_where(f)
+    return query(f"""
+        with p as (
+            select sku, any_value(product_name) as product_name, any_value({BRAND}) as brand, sum(net_rmb) as net_rmb
+            from sales where {where} and is_paid and sku is not null group by 1
+            having sum(net_rmb) > 0
+        )
+        select
+            row_number() over (order by net_rmb desc, sku) as rank,
+            sku, product_name, brand, net_rmb,
+            sum(net_rmb) over (order by net_rmb desc, sku rows unbounded preceding) / sum(net_rmb) over () as cumulative_share
+        from p order by rank""", params)
+
+
+# ---- exhibition leads -------------------------------------------------------------------------
+
+def lead_stages(f: Filters) -> pd.DataFrame:
+    where, params = leads_where(f)
+    return query(f"""
+        select stage, count(*) as leads, count(distinct company) as companies, coalesce(sum(deal_amount_rmb), 0) as deal_amount_rmb
+        from leads where {where} group by 1""", params)
+
+
+def leads_by_event(f: Filters) -> pd.DataFrame:
+    where, params = leads_where(f)
+    return query(f"""
+        select event, min(event_start) as event_start, any_value(city) as city, count(*) as leads,
+               count(distinct company) as companies,
+               count(*) filter (where stage = 'won') as won,
+               coalesce(sum(deal_amount_rmb), 0) as deal_amount_rmb
+        from leads where {where} group by event, year(event_start) order by event_start, event""", params)
+
+
+def deal_sizes(f: Filters) -> pd.DataFrame:
+    where, params = leads_where(f)
+    return query(f"select deal_amount_rmb from leads where {where} and stage = 'won' order by 1", params)
+
+
+def leads_by(f: Filters, dimension: str) -> pd.DataFrame:
+    """Leads and won deals per province or industry."""
+    column = {"province": "province", "industry": "industry"}[dimension]
+    where, params = leads_where(f)
+    return query(f"""
+        select coalesce({column}, '__unknown__') as {column}, count(*) as leads, count(*) filter (where stage = 'won') as won
+        from leads where {where} group by 1 order by leads desc, 1""", params)
+
+
+def lead_table(f: Filters) -> pd.DataFrame:
+    """The leads themselves, without any contact's personal data (the warehouse holds none)."""
+    where, params = leads_where(f)
+    return query(f"""
+        select event, event_start, city, company, industry, province, brand_interest, stage, deal_amount_rmb, deal_date
+        from leads where {where} order by event_start, event, company""", params)
+
+
+# ---- data -------------------------------------------------------------------------------------
+
+def load_history() -> pd.DataFrame:
+    return query("""
+        select load_id, file_name, format, status, rows_read, rows_loaded, rows_rejected, rows_superseded,
+               started_at, finished_at, message
+        from loads order by load_id desc""")
+
+
+def reject_list(limit: int = 5000) -> pd.DataFrame:
+    return query("""
+        select l.file_name, r.load_id, r.row_no, r.column_name, r.reason, r.detail
+        from rejects as r join loads as l using (load_id)
+        order by r.load_id desc, r.row_no limit ?""", [limit])
+
+
+def unknown_products() -> pd.DataFrame:
+    return query("select * from unknown_products order by net_rmb desc")

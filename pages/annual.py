@@ -1,0 +1,38 @@
+"""Annual results for leadership: one printable page stating each channel's year the way the work report does."""
+import streamlit as st
+
+from analytics import metrics, queries
+from ui import annual_report, fmt, frame
+from ui.i18n import t
+
+years = queries.years_with_data()
+if not years:
+    st.title(t("annual.title_empty"))
+    st.info(t("common.no_data"))
+    st.stop()
+
+year = st.selectbox(t("annual.year"), years[::-1], key="year", bind="query-params")
+st.title(t("annual.title", year=year))
+frame.as_of_line()
+
+results = annual_report.figures(queries.annual_results([year - 1, year]), year)
+st.markdown(annual_report.statement(results))
+
+for section in annual_report.SECTIONS:
+    st.subheader(t(f"channel.{section.channel}"))
+    cells = st.columns(len(section.figures))
+    for cell, figure in zip(cells, section.figures):
+        now, before = results[figure.key], results[f"{figure.key}_before"]
+        cell.metric(t(f"annual.{figure.key}"), annual_report.formatted(figure, now),
+                    delta=fmt.signed_pct(metrics.change(now, before)), delta_description=t("annual.vs_year", year=year - 1),
+                    help=t(f"annual.{figure.key}.help"), border=True)
+
+st.subheader(t("annual.monthly"))
+monthly = queries.monthly_by_channel(year)
+st.plotly_chart(annual_report.monthly_chart(monthly, year), key="annual_monthly")
+
+st.dataframe(annual_report.table(results, year), hide_index=True, width="stretch")
+st.download_button(t("download.xlsx"), data=annual_report.workbook(results, monthly, year),
+                   file_name=f"annual-results-{year}.xlsx", icon=":material/table_view:",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="annual_xlsx")
+st.caption(t("annual.print_hint"))

@@ -1,0 +1,48 @@
+"""Brands & products: the brand leaderboard, one brand in detail, and how few products make most revenue."""
+import streamlit as st
+
+from analytics import queries
+from ui import charts, drill, fmt, frame, tables, widgets
+from ui.filterbar import label_channel, label_unknown
+from ui.i18n import t
+
+st.title(t("brands.title"))
+frame.as_of_line()
+filters = st.session_state.get("filters")
+if filters is None:
+    st.info(t("common.no_data"))
+    st.stop()
+
+board = queries.brand_leaderboard(filters)
+if board.empty:
+    st.info(t("common.no_rows"))
+    st.stop()
+
+st.subheader(t("brands.leaderboard"))
+st.dataframe(tables.brand_board(board), hide_index=True, width="stretch", column_config=tables.brand_board_config(),
+             key="board", on_select=drill.on_brand_row(board, "board", "b"), selection_mode="single-row", height=320)
+widgets.downloads(tables.translated(tables.brand_board(board)), "brands", t("brands.leaderboard"), "board")
+
+st.subheader(t("brands.detail"))
+brand = st.selectbox(t("col.brand"), board["brand"].tolist(), format_func=label_unknown, key="b", bind="query-params")
+chosen = board[board["brand"] == brand].iloc[0]
+cards = st.columns(4)
+cards[0].metric(t("common.net_revenue"), fmt.money(chosen["net_rmb"]), border=True)
+cards[1].metric(t("brands.share"), fmt.pct(chosen["share"]), border=True)
+cards[2].metric(t("brands.change"), fmt.signed_pct(chosen["change_pct"]) or "–", border=True)
+cards[3].metric(t("brands.products"), fmt.count(chosen["products"]), border=True)
+trend_col, mix_col = st.columns([2, 1])
+trend = queries.brand_trend(filters, brand)
+trend_col.plotly_chart(charts.channel_bars(trend, "period", "net_rmb", t("common.net_revenue"), height=300), key="brand_trend")
+mix = charts.with_channel_labels(trend.groupby("channel", as_index=False)["net_rmb"].sum())
+mix_col.plotly_chart(charts.pie(mix, "channel_label", "net_rmb", charts.channel_color_map(), 300), key="brand_mix")
+st.dataframe(tables.brand_products(queries.brand_products(filters, brand)), hide_index=True, width="stretch",
+             column_config=tables.product_config())
+
+st.subheader(t("brands.pareto"))
+pareto = queries.product_pareto(filters)
+if not pareto.empty:
+    needed = int((pareto["cumulative_share"] < 0.8).sum()) + 1
+    st.metric(t("brands.pareto_metric"), t("brands.pareto_value", needed=min(needed, len(pareto)), total=len(pareto)),
+              help=t("brands.pareto_help"))
+    st.plotly_chart(charts.pareto(pareto), key="pareto")

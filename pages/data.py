@@ -1,0 +1,31 @@
+"""Data: upload exports with a preview before loading, the load history, rejects, unknown codes and freshness."""
+import streamlit as st
+
+from analytics import queries
+from ui import frame, tables, uploads, widgets
+from ui.i18n import t
+
+st.title(t("data.title"))
+frame.as_of_line()
+
+view = widgets.choice(t("data.view"), ("upload", "history", "rejects", "unknown", "freshness"), "view", "upload", "data.view")
+
+if view == "upload":
+    st.caption(t("data.upload_help"))
+    files = st.file_uploader(t("data.upload"), type=["csv", "txt", "xlsx"], accept_multiple_files=True, key="uploads")
+    if files:
+        uploads.preview_and_confirm(files)
+elif view == "history":
+    st.dataframe(tables.load_history(queries.load_history()), hide_index=True, width="stretch",
+                 column_config=tables.load_history_config())
+elif view == "rejects":
+    rejects = tables.rejects(queries.reject_list())
+    st.dataframe(rejects, hide_index=True, width="stretch", column_config=tables.rejects_config())
+    widgets.downloads(tables.translated(rejects), "rejects", t("data.view.rejects"), "rejects")
+elif view == "unknown":
+    st.caption(t("data.unknown_help"))
+    st.dataframe(tables.unknown(queries.unknown_products()), hide_index=True, width="stretch",
+                 column_config=tables.unknown_config())
+else:
+    st.dataframe(tables.freshness(queries.freshness()), hide_index=True, width="stretch",
+                 column_config=tables.freshness_config())

@@ -1,0 +1,58 @@
+"""Exhibition leads: the funnel, each exhibition's leads and deals, deal sizes, where leads come from, the lead list."""
+import plotly.express as px
+import streamlit as st
+
+from analytics import queries
+from ui import charts, fmt, frame, tables, widgets
+from ui.filterbar import label_unknown
+from ui.i18n import t
+
+st.title(t("leads.title"))
+frame.as_of_line()
+filters = st.session_state.get("filters")
+if filters is None:
+    st.info(t("common.no_data"))
+    st.stop()
+
+stages = queries.lead_stages(filters).set_index("stage")
+count = lambda stage: int(stages["leads"].get(stage, 0))  # noqa: E731
+total = int(stages["leads"].sum())
+won = count("won")
+cards = st.columns(5)
+cards[0].metric(t("leads.leads"), fmt.count(total), help=t("leads.leads_help"), border=True)
+cards[1].metric(t("leads.companies"), fmt.count(queries.lead_table(filters)["company"].nunique(), "unit.companies"), border=True)
+cards[2].metric(t("leads.won"), fmt.count(won), border=True)
+cards[3].metric(t("leads.conversion"), fmt.pct(won / total if total else None), help=t("leads.conversion_help"), border=True)
+cards[4].metric(t("leads.deal_amount"), fmt.money(stages["deal_amount_rmb"].sum() if total else 0), border=True)
+
+funnel_col, event_col = st.columns([1, 2])
+with funnel_col:
+    st.subheader(t("leads.funnel"))
+    st.plotly_chart(charts.funnel([(t("leads.stage_met"), total),
+                                   (t("leads.stage_negotiated"), count("negotiating") + won + count("lost")),
+                                   (t("leads.stage_won"), won)]), key="funnel")
+    st.caption(t("leads.funnel_caption", contacted=count("contacted"), negotiating=count("negotiating"), lost=count("lost")))
+with event_col:
+    st.subheader(t("leads.by_event"))
+    events = queries.leads_by_event(filters)
+    st.dataframe(tables.events(events), hide_index=True, width="stretch", column_config=tables.events_config())
+
+sizes_col, province_col, industry_col = st.columns(3)
+with sizes_col:
+    st.subheader(t("leads.deal_sizes"))
+    sizes = charts.as_numbers(queries.deal_sizes(filters), "deal_amount_rmb")
+    hist = px.histogram(sizes, x="deal_amount_rmb", nbins=20, labels={"deal_amount_rmb": t("col.deal_amount_rmb")})
+    hist.update_traces(marker_color="#2E8540")
+    hist.update_yaxes(title_text=t("leads.deals_axis"))
+    st.plotly_chart(charts.layout(hist, 300, legend=False), key="deal_sizes")
+for column, dimension in ((province_col, "province"), (industry_col, "industry")):
+    with column:
+        st.subheader(t(f"leads.by_{dimension}"))
+        by = queries.leads_by(filters, dimension).head(12)
+        by[dimension] = by[dimension].map(label_unknown)
+        st.plotly_chart(charts.horizontal_bars(by, "leads", dimension, t("leads.leads"), height=300), key=f"by_{dimension}")
+
+st.subheader(t("leads.table"))
+leads = tables.leads(queries.lead_table(filters))
+st.dataframe(leads, hide_index=True, width="stretch", column_config=tables.leads_config())
+widgets.downloads(tables.translated(leads), "exhibition-leads", t("leads.table"), "leads")

@@ -1,0 +1,70 @@
+"""Overview for center managers: this period against last year, the trend, channel mix, top sellers, what needs attention."""
+import plotly.express as px
+import streamlit as st
+
+from analytics import metrics, queries
+from analytics.filters import CHANNELS, Filters
+from ui import charts, fmt, frame, widgets
+from ui.filterbar import label_channel, label_unknown
+from ui.i18n import t
+
+st.title(t("overview.title"))
+frame.as_of_line()
+bounds = queries.date_bounds()
+if not bounds:
+    st.info(t("common.no_data"))
+    st.stop()
+
+left, middle, right = st.columns([3, 2, 3])
+period = widgets.choice(t("overview.period"), metrics.PERIODS, "period", "month", "period", left)
+as_of = middle.date_input(t("overview.as_of"), value=bounds[1], min_value=bounds[0], max_value=bounds[1],
+                          key="asof", bind="query-params", format="YYYY-MM-DD")
+channels = right.multiselect(t("filters.channels"), CHANNELS, format_func=label_channel, key="och",
+                             bind="query-params", placeholder=t("filters.all"))
+
+base = Filters(bounds[0], as_of, tuple(channels))
+ranges = metrics.comparisons(base, period)
+current = ranges["current"]
+st.subheader(t("overview.kpis", start=fmt.day(current.start), end=fmt.day(current.end)))
+spark_start, spark_end = metrics.sparkline_range(period, as_of)
+widgets.kpi_cards(
+    queries.kpis(current),
+    queries.kpis(ranges["last_year"]),
+    queries.kpis(ranges["previous"]),
+    queries.kpi_series(base.narrowed(start=spark_start, end=spark_end), period),
+)
+
+st.divider()
+trend_col, mix_col = st.columns([2, 1])
+with trend_col:
+    st.subheader(t("overview.trend"))
+    grain = widgets.choice(t("common.grain"), ("day", "week", "month"), "grain", "month", "grain")
+    trend_start = metrics.sparkline_range("month", as_of)[0]
+    trend = queries.revenue_trend(base.narrowed(start=trend_start), grain)
+    st.plotly_chart(charts.channel_bars(trend, "period", "net_rmb", t("common.net_revenue")), key="trend")
+    st.caption(t("overview.trend_caption", start=fmt.day(trend_start), end=fmt.day(as_of)))
+with mix_col:
+    st.subheader(t("overview.mix"))
+    mix = charts.with_channel_labels(charts.as_numbers(queries.channel_mix(current), "net_rmb"))
+    pie = px.pie(mix, names="channel_label", values="net_rmb", hole=0.55, color="channel_label",
+                 color_discrete_map=charts.channel_color_map())
+    pie.update_traces(textinfo="percent+label", sort=False)
+    st.plotly_chart(charts.layout(pie, 360, legend=False), key="mix")
+
+brands_col, products_col, attention_col = st.columns(3)
+with brands_col:
+    st.subheader(t("overview.top_brands"))
+    st.plotly_chart(charts.horizontal_bars(queries.top_brands(current), "net_rmb", "brand", t("common.net_revenue")), key="top_brands")
+with products_col:
+    st.subheader(t("overview.top_products"))
+    top = queries.top_products(current)
+    top["label"] = top["product_name"].fillna(top["sku"])
+    st.plotly_chart(charts.horizontal_bars(top, "net_rmb", "label", t("common.net_revenue"), color="#C8102E"), key="top_products")
+with attention_col:
+    st.subheader(t("overview.attention"))
+    drops = queries.largest_drops(current)
+    if drops.empty:
+        st.success(t("overview.attention_none"))
+    for row in drops.itertuples():
+        st.warning(t("overview.attention_item", brand=label_unknown(row.brand), change=fmt.pct(row.change_pct),
+                     now=fmt.money(row.net_rmb), before=fmt.money(row.net_rmb_last_year)), icon=":material/trending_down:")

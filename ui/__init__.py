@@ -1,0 +1,1 @@
+"""Presentation helpers shared by the pages: language, number formats, widgets and chart styling."""

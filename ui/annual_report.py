@@ -1,0 +1,145 @@
+"""The annual results as the work report states them: which figures, in which words and units."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics import metrics
+from ui import charts, fmt
+from ui.filterbar import label_channel
+from ui.i18n import t
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    unit: str          # money, or a count's catalog unit key
+
+
+@dataclass(frozen=True)
+class Section:
+    channel: str
+    figures: tuple[Figure, ...]
+
+
+SECTIONS = (
+    Section("storefront", (Figure("storefront_net_rmb", "money"),)),
+    Section("exhibition", (Figure("exhibition_companies", "unit.companies"), Figure("exhibition_deals_rmb", "money"))),
+    Section("tmall", (Figure("tmall_brands", "unit.brands"), Figure("tmall_products", "unit.products"))),
+)
+FIGURES = [figure for section in SECTIONS for figure in section.figures]
+
+
+def figures(rows: pd.DataFrame, year: int) -> dict:
+    """{figure: value, figure_before: value of the year before} from annual_results()."""
+    by_year = {int(r["year"]): r for r in rows.to_dict("records")}
+    out = {}
+    for figure in FIGURES:
+        out[figure.key] = clean(by_year.get(year, {}).get(figure.key))
+        out[f"{figure.key}_before"] = clean(by_year.get(year - 1, {}).get(figure.key))
+    return out
+
+
+def clean(value):
+    return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
+
+
+def formatted(figure: Figure, value) -> str:
+    if figure.unit == "money":
+        return fmt.money(value or 0)
+    return fmt.count(value or 0, figure.unit)
+
+
+def statement(results: dict) -> str:
+    """The year in one paragraph, worded like the report."""
+    values = {f.key: formatted(f, results[f.key]) for f in FIGURES}
+    return t("annual.statement", **values)
+
+
+def table(results: dict, year: int) -> pd.DataFrame:
+    """The figures as the page shows them: channel, figure, this year, last year, change, all formatted."""
+    rows = []
+    for section in SECTIONS:
+        for figure in section.figures:
+            now, before = results[figure.key], results[f"{figure.key}_before"]
+            rows.append({
+                t("common.channel"): label_channel(section.channel),
+                t("annual.figure"): t(f"annual.{figure.key}"),
+                str(year): formatted(figure, now),
+                str(year - 1): formatted(figure, before),
+                t("annual.change"): fmt.signed_pct(metrics.change(now, before)) or "–",
+            })
+    return pd.DataFrame(rows)
+
+
+def workbook(results: dict, monthly: pd.DataFrame, year: int) -> bytes:
+    """The annual results as a formatted XLSX: title, statement, figures with exact values, monthly revenue."""
+    import io
+    import re
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = str(year)
+    sheet.append([t("annual.title", year=year)])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([re.sub(r"\*\*", "", statement(results))])
+    sheet["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.merge_cells("A2:F2")
+    sheet.row_dimensions[2].height = 60
+    sheet.append([])
+    header = [t("common.channel"), t("annual.figure"), str(year), str(year - 1), t("annual.change")]
+    sheet.append(header)
+    for cell in sheet[4]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    for section in SECTIONS:
+        for figure in section.figures:
+            now, before = results[figure.key], results[f"{figure.key}_before"]
+            sheet.append([label_channel(section.channel), t(f"annual.{figure.key}"), now, before,
+                          metrics.change(now, before)])
+            row = sheet.max_row
+            number_format = "#,##0.00" if figure.unit == "money" else "#,##0"
+            sheet.cell(row, 3).number_format = sheet.cell(row, 4).number_format = number_format
+            sheet.cell(row, 5).number_format = "+0.0%;-0.0%"
+    sheet.append([])
+    sheet.append([t("annual.monthly")])
+    sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+    months = monthly[monthly["year"] == year].pivot_table(index="month", columns="channel", values="net_rmb",
+                                                         aggfunc="sum", fill_value=0)
+    sheet.append([t("col.month")] + [label_channel(c) for c in months.columns])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    for month, values in months.iterrows():
+        sheet.append([t("annual.month", m=int(month))] + list(values))
+        for cell in sheet[sheet.max_row][1:]:
+            cell.number_format = "#,##0.00"
+    for letter, width in zip("ABCDEF", (14, 16, 18, 18, 12, 14)):
+        sheet.column_dimensions[letter].width = width
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def monthly_chart(monthly: pd.DataFrame, year: int) -> go.Figure:
+    """This year's monthly net revenue stacked by channel, last year's total as a line."""
+    data = charts.as_numbers(monthly, "net_rmb")
+    fig = go.Figure()
+    this_year = data[data["year"] == year]
+    for channel, color in charts.CHANNEL_COLORS.items():
+        part = this_year[this_year["channel"] == channel]
+        fig.add_bar(x=part["month"], y=part["net_rmb"], name=label_channel(channel), marker_color=color)
+    before = data[data["year"] == year - 1].groupby("month", as_index=False)["net_rmb"].sum()
+    fig.add_scatter(x=before["month"], y=before["net_rmb"], name=t("annual.last_year_total", year=year - 1),
+                    mode="lines+markers", line=dict(color="#555", dash="dot"))
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(tickmode="array", tickvals=list(range(1, 13)), ticktext=[t("annual.month", m=m) for m in range(1, 13)])
+    fig.update_yaxes(title_text=t("common.net_revenue_rmb"))
+    return charts.layout(fig, 380)

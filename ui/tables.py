@@ -1,0 +1,185 @@
+"""Tables as shown: translated column headers, labels for codes, and column_config number formats."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ui.filterbar import label_channel, label_unknown
+from ui.i18n import t
+
+MONEY = "%,.2f"   # printf-style: thousands separators, two decimals
+
+
+def money_column(key: str) -> st.column_config.NumberColumn:
+    return st.column_config.NumberColumn(t(key), format="accounting")
+
+
+def sales_detail(detail: pd.DataFrame) -> pd.DataFrame:
+    shown = detail.copy()
+    shown["channel"] = shown["channel"].map(label_channel)
+    shown["brand"] = shown["brand"].map(label_unknown)
+    shown["category"] = shown["category"].map(label_unknown)
+    return shown
+
+
+def sales_detail_config() -> dict:
+    return {
+        "month": st.column_config.DateColumn(t("col.month"), format="YYYY-MM"),
+        "channel": t("common.channel"),
+        "brand": t("col.brand"),
+        "category": t("col.category"),
+        "sku": t("col.sku"),
+        "product_name": t("col.product_name"),
+        "orders": st.column_config.NumberColumn(t("col.orders"), format="localized"),
+        "qty": st.column_config.NumberColumn(t("col.qty"), format="localized"),
+        "gross_rmb": money_column("col.gross_rmb"),
+        "refund_rmb": money_column("col.refund_rmb"),
+        "net_rmb": money_column("col.net_rmb"),
+    }
+
+
+def translated(frame: pd.DataFrame) -> pd.DataFrame:
+    """Headers in the reader's language for exports (col.<name>, else common.<name>, else as is)."""
+    from ui.i18n import has
+
+    names = {}
+    for column in frame.columns:
+        for key in (f"col.{column}", f"common.{column}"):
+            if has(key):
+                names[column] = t(key)
+                break
+    return frame.rename(columns=names)
+
+
+def brand_board(board: pd.DataFrame) -> pd.DataFrame:
+    shown = board.copy()
+    shown["brand"] = shown["brand"].map(label_unknown)
+    shown["channels"] = shown["channels"].map(lambda v: " / ".join(label_channel(c) for c in str(v).split(", ")))
+    return shown
+
+
+def brand_board_config() -> dict:
+    return {
+        "brand": t("col.brand"),
+        "net_rmb": money_column("col.net_rmb"),
+        "share": st.column_config.ProgressColumn(t("brands.share"), format="percent", min_value=0, max_value=1),
+        "net_rmb_last_year": money_column("col.net_rmb_last_year"),
+        "change_pct": st.column_config.NumberColumn(t("brands.change"), format="percent"),
+        "products": st.column_config.NumberColumn(t("brands.products")),
+        "channels": t("col.channels"),
+    }
+
+
+def brand_products(products: pd.DataFrame) -> pd.DataFrame:
+    shown = products.copy()
+    shown["category"] = shown["category"].map(label_unknown)
+    return shown
+
+
+def product_config() -> dict:
+    return {
+        "sku": t("col.sku"),
+        "product_name": t("col.product_name"),
+        "category": t("col.category"),
+        "qty": st.column_config.NumberColumn(t("col.qty"), format="localized"),
+        "net_rmb": money_column("col.net_rmb"),
+    }
+
+
+def events(frame: pd.DataFrame) -> pd.DataFrame:
+    shown = frame.copy()
+    shown["conversion"] = shown["won"] / shown["leads"]
+    return shown
+
+
+def events_config() -> dict:
+    return {
+        "event": t("col.event"),
+        "event_start": st.column_config.DateColumn(t("col.event_start"), format="YYYY-MM-DD"),
+        "city": t("col.city"),
+        "leads": t("leads.leads"),
+        "companies": t("leads.companies"),
+        "won": t("leads.won"),
+        "deal_amount_rmb": money_column("col.deal_amount_rmb"),
+        "conversion": st.column_config.NumberColumn(t("leads.conversion"), format="percent"),
+    }
+
+
+def leads(frame: pd.DataFrame) -> pd.DataFrame:
+    shown = frame.copy()
+    shown["stage"] = shown["stage"].map(lambda s: t(f"stage.{s}"))
+    return shown
+
+
+def leads_config() -> dict:
+    return {
+        "event": t("col.event"),
+        "event_start": st.column_config.DateColumn(t("col.event_start"), format="YYYY-MM-DD"),
+        "city": t("col.city"),
+        "company": t("col.company"),
+        "industry": t("col.industry"),
+        "province": t("col.province"),
+        "brand_interest": t("col.brand_interest"),
+        "stage": t("col.stage"),
+        "deal_amount_rmb": money_column("col.deal_amount_rmb"),
+        "deal_date": st.column_config.DateColumn(t("col.deal_date"), format="YYYY-MM-DD"),
+    }
+
+
+def load_history(frame: pd.DataFrame) -> pd.DataFrame:
+    shown = frame.copy()
+    shown["format"] = shown["format"].map(lambda f: t(f"format.{f}") if isinstance(f, str) else "–")
+    shown["status"] = shown["status"].map(lambda s: t(f"data.status.{s}"))
+    return shown
+
+
+def load_history_config() -> dict:
+    names = ("load_id", "file_name", "format", "status", "rows_read", "rows_loaded", "rows_rejected",
+             "rows_superseded", "started_at", "finished_at", "message")
+    config = {n: t(f"col.{n}") for n in names}
+    config["started_at"] = st.column_config.DatetimeColumn(t("col.started_at"), format="YYYY-MM-DD HH:mm:ss")
+    config["finished_at"] = st.column_config.DatetimeColumn(t("col.finished_at"), format="YYYY-MM-DD HH:mm:ss")
+    return config
+
+
+def rejects(frame: pd.DataFrame) -> pd.DataFrame:
+    from etl.reasons import REASONS
+
+    shown = frame.copy()
+    shown["reason"] = shown["reason"].map(lambda r: t(f"reason.{r}") if r in REASONS else r)
+    return shown
+
+
+def rejects_config() -> dict:
+    return {n: t(f"col.{n}") for n in ("file_name", "load_id", "row_no", "column_name", "reason", "detail")}
+
+
+def unknown(frame: pd.DataFrame) -> pd.DataFrame:
+    shown = frame.copy()
+    shown["channel"] = shown["channel"].map(label_channel)
+    return shown
+
+
+def unknown_config() -> dict:
+    return {
+        "channel": t("common.channel"), "code": t("col.code"), "product_name": t("col.product_name"),
+        "lines": t("col.lines"), "net_rmb": money_column("col.net_rmb"),
+        "first_sold": st.column_config.DateColumn(t("col.first_sold"), format="YYYY-MM-DD"),
+        "last_sold": st.column_config.DateColumn(t("col.last_sold"), format="YYYY-MM-DD"),
+    }
+
+
+def freshness(frame: pd.DataFrame) -> pd.DataFrame:
+    shown = frame.copy()
+    shown["channel"] = shown["channel"].map(label_channel)
+    return shown
+
+
+def freshness_config() -> dict:
+    return {
+        "channel": t("common.channel"),
+        "last_sale": st.column_config.DateColumn(t("col.last_sale"), format="YYYY-MM-DD"),
+        "lines": t("col.lines"),
+        "last_loaded": st.column_config.DatetimeColumn(t("col.last_loaded"), format="YYYY-MM-DD HH:mm"),
+        "files": t("col.files"),
+    }
