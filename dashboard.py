@@ -1,10 +1,11 @@
 """Router and shared frame of the Taiwan Product Center dashboard: page config, language, filters, navigation."""
+import runpy
 from pathlib import Path
 
 import streamlit as st
 
 from analytics import queries
-from ui import filterbar, frame, i18n, style
+from ui import filterbar, frame, i18n, style, urlstate
 from ui.i18n import t
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
@@ -19,8 +20,23 @@ PAGES = (
 )
 
 
+def page_runner(name: str):
+    """A page as a function that runs its file.
+
+    Callable pages rather than file pages: AppTest reruns a file page without this router around it,
+    so the shared frame (language, filters) would vanish from every rerun under test.
+    """
+    path = str(PAGES_DIR / f"{name}.py")
+
+    def run() -> None:
+        runpy.run_path(path, run_name="__page__")
+
+    run.__name__ = f"page_{name}"
+    return run
+
+
 def pages(default: str = "overview") -> dict[str, st.Page]:
-    return {name: st.Page(PAGES_DIR / f"{name}.py", title=t(f"nav.{name}"), icon=icon, url_path=name,
+    return {name: st.Page(page_runner(name), title=t(f"nav.{name}"), icon=icon, url_path=name,
                           default=name == default)
             for name, icon in PAGES}
 
@@ -28,9 +44,8 @@ def pages(default: str = "overview") -> dict[str, st.Page]:
 def main(force_page: str | None = None) -> None:
     """Draw the frame and run the page the URL asks for (or force_page, which the page tests use)."""
     st.set_page_config(page_title="台灣商品中心 · Taiwan Product Center", page_icon="🏬", layout="wide")
-    with st.sidebar:
-        st.selectbox("Language · 語言 · 语言", i18n.LANGUAGES, index=i18n.LANGUAGES.index(i18n.browser_language()),
-                     format_func=i18n.LANGUAGE_NAMES.get, key=i18n.LANG_KEY, bind="query-params")
+    urlstate.selectbox("Language · 語言 · 语言", i18n.LANGUAGES, i18n.LANG_KEY, i18n.browser_language(),
+                       i18n.LANGUAGE_NAMES.get, container=st.sidebar)
     style.apply()
     frame.ensure_warehouse()
     available = pages(force_page or "overview")

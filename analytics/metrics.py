@@ -98,3 +98,27 @@ def comparisons(f: Filters, period: str) -> dict[str, Filters]:
         "last_year": current.shifted_years(-1),
         "previous": f.narrowed(start=previous[0], end=previous[1]),
     }
+
+
+def period_starts(period: str, start: dt.date, end: dt.date) -> list[dt.date]:
+    """The first day of every period from start to end (weeks start on Monday, as DuckDB's date_trunc)."""
+    first, _ = period_range(period, start)
+    starts = []
+    while first <= end:
+        starts.append(first)
+        if period == "day":
+            first += dt.timedelta(days=1)
+        elif period == "week":
+            first += dt.timedelta(weeks=1)
+        elif period == "month":
+            first = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        else:
+            first = first.replace(year=first.year + 1)
+    return starts
+
+
+def sparkline(metric: str, series: pd.DataFrame, period: str, start: dt.date, end: dt.date) -> list[float]:
+    """A metric per period over the range, zero where a period had no sales."""
+    rows = {pd.Timestamp(r["period"]).date(): r for r in series.to_dict("records")} if not series.empty else {}
+    values = [value(metric, rows[p]) if p in rows else None for p in period_starts(period, start, end)]
+    return [float(v) if v is not None else 0.0 for v in values]

@@ -270,7 +270,7 @@ def brand_products(f: Filters, brand: str) -> pd.DataFrame:
     return query(f"""
         select sku, any_value(product_name) as product_name, any_value({CATEGORY}) as category,
                sum(qty) as qty, sum(net_rmb) as net_rmb
-        from sales where {where} and is_paid group by 1 order by net_rmb desc, sku""", params)
+        from sales where {where} and is_paid and sku is not null group by 1 order by net_rmb desc, sku""", params)
 
 
 def brand_trend(f: Filters, brand: str) -> pd.DataFrame:

@@ -73,11 +73,12 @@ def progress_bar(files: list[Path], enabled: bool):
     return tqdm(files, desc="loading", unit="file")
 
 
-def build_demo(db: Path, seed: int | None = None, progress: bool = False, on_file=None) -> list[LoadResult]:
-    """Write the seeded demo exports to data/demo/ and load them."""
+def build_demo(db: Path, seed: int | None = None, progress: bool = False, on_file=None,
+               out_dir: Path = config.DEMO_DIR) -> list[LoadResult]:
+    """Write the seeded demo exports (data/demo/ unless told otherwise) and load them."""
     from etl import demo
 
-    files = demo.generate(config.DEMO_DIR, seed if seed is not None else demo.DEFAULT_SEED)
+    files = demo.generate(out_dir, seed if seed is not None else demo.DEFAULT_SEED)
     return load_paths(db, files, progress=progress, on_file=on_file)
 
 

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from analytics import metrics, queries
-from ui import annual_report, fmt, frame
+from ui import annual_report, fmt, frame, urlstate
 from ui.i18n import t
 
 years = queries.years_with_data()
@@ -11,7 +11,7 @@ if not years:
     st.info(t("common.no_data"))
     st.stop()
 
-year = st.selectbox(t("annual.year"), years[::-1], key="year", bind="query-params")
+year = urlstate.selectbox(t("annual.year"), years[::-1], "year", default=years[-1])
 st.title(t("annual.title", year=year))
 frame.as_of_line()
 

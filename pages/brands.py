@@ -2,7 +2,7 @@
 import streamlit as st
 
 from analytics import queries
-from ui import charts, drill, fmt, frame, tables, widgets
+from ui import charts, drill, fmt, frame, tables, urlstate, widgets
 from ui.filterbar import label_channel, label_unknown
 from ui.i18n import t
 
@@ -24,7 +24,7 @@ st.dataframe(tables.brand_board(board), hide_index=True, width="stretch", column
 widgets.downloads(tables.translated(tables.brand_board(board)), "brands", t("brands.leaderboard"), "board")
 
 st.subheader(t("brands.detail"))
-brand = st.selectbox(t("col.brand"), board["brand"].tolist(), format_func=label_unknown, key="b", bind="query-params")
+brand = urlstate.selectbox(t("col.brand"), board["brand"].tolist(), "b", board["brand"].iloc[0], label_unknown)
 chosen = board[board["brand"] == brand].iloc[0]
 cards = st.columns(4)
 cards[0].metric(t("common.net_revenue"), fmt.money(chosen["net_rmb"]), border=True)

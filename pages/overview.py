@@ -4,7 +4,7 @@ import streamlit as st
 
 from analytics import metrics, queries
 from analytics.filters import CHANNELS, Filters
-from ui import charts, fmt, frame, widgets
+from ui import charts, fmt, frame, urlstate, widgets
 from ui.filterbar import label_channel, label_unknown
 from ui.i18n import t
 
@@ -17,10 +17,8 @@ if not bounds:
 
 left, middle, right = st.columns([3, 2, 3])
 period = widgets.choice(t("overview.period"), metrics.PERIODS, "period", "month", "period", left)
-as_of = middle.date_input(t("overview.as_of"), value=bounds[1], min_value=bounds[0], max_value=bounds[1],
-                          key="asof", bind="query-params", format="YYYY-MM-DD")
-channels = right.multiselect(t("filters.channels"), CHANNELS, format_func=label_channel, key="och",
-                             bind="query-params", placeholder=t("filters.all"))
+as_of = urlstate.date(t("overview.as_of"), "asof", bounds[1], bounds[0], bounds[1], middle)
+channels = urlstate.multiselect(t("filters.channels"), CHANNELS, "och", label_channel, right, placeholder=t("filters.all"))
 
 base = Filters(bounds[0], as_of, tuple(channels))
 ranges = metrics.comparisons(base, period)
@@ -32,6 +30,8 @@ widgets.kpi_cards(
     queries.kpis(ranges["last_year"]),
     queries.kpis(ranges["previous"]),
     queries.kpi_series(base.narrowed(start=spark_start, end=spark_end), period),
+    period,
+    (spark_start, spark_end),
 )
 
 st.divider()

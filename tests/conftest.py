@@ -63,3 +63,35 @@ def load(con, path: Path, forced: str | None = None):
 
 def rows(con, sql: str, params=()) -> list[tuple]:
     return con.execute(sql, params).fetchall()
+
+
+@pytest.fixture(scope="session")
+def small_warehouse(tmp_path_factory) -> Path:
+    """The fixtures of tests/fixtures.py loaded into one warehouse, shared by the page tests."""
+    import os
+
+    from etl import pipeline
+    from fixtures import ITEMS, MASTER, ORDERS, POS, REGISTER
+
+    folder = tmp_path_factory.mktemp("small")
+    files = [write_csv(folder / "master.csv", MASTER), write_csv(folder / "pos.csv", POS),
+             write_csv(folder / "ExportOrderList202101051030.csv", ORDERS, "gbk"),
+             write_csv(folder / "ExportOrderDetailList202101051030.csv", ITEMS, "gbk"),
+             write_xlsx(folder / "register.xlsx", REGISTER)]
+    db = folder / "warehouse.duckdb"
+    previous = os.environ.get("TPC_BUYER_KEY")
+    os.environ["TPC_BUYER_KEY"] = KEY.decode()
+    try:
+        results = pipeline.load_paths(db, files)
+    finally:
+        if previous is None:
+            os.environ.pop("TPC_BUYER_KEY")
+    assert all(r.status == "loaded" for r in results)
+    return db
+
+
+@pytest.fixture
+def small_app(small_warehouse, monkeypatch):
+    """The dashboard pointed at the small warehouse."""
+    monkeypatch.setenv("TPC_DB", str(small_warehouse))
+    return small_warehouse

@@ -54,7 +54,8 @@ def formatted(figure: Figure, value) -> str:
 
 def statement(results: dict) -> str:
     """The year in one paragraph, worded like the report."""
-    values = {f.key: formatted(f, results[f.key]) for f in FIGURES}
+    values = {f.key: formatted(f, results[f.key]) if f.unit == "money" else fmt.count(results[f.key] or 0)
+              for f in FIGURES}
     return t("annual.statement", **values)
 
 

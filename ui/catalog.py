@@ -111,13 +111,13 @@ CATALOG: dict[str, tuple[str, str, str]] = {
     "annual.title": ("{year} 年度成果", "{year} 年度成果", "Results {year}"),
     "annual.title_empty": ("年度成果", "年度成果", "Annual results"),
     "annual.statement": (
-        "實體店面全年交易額達 **{storefront_net_rmb}**；專業國際展會共有 **{exhibition_companies}** 企業前來洽談，"
-        "成交額達 **{exhibition_deals_rmb}**；天貓旗艦店輔導 **{tmall_brands}** 台灣品牌、**{tmall_products}** 上線銷售。",
-        "实体店面全年交易额达 **{storefront_net_rmb}**；专业国际展会共有 **{exhibition_companies}** 企业前来洽谈，"
-        "成交额达 **{exhibition_deals_rmb}**；天猫旗舰店辅导 **{tmall_brands}** 台湾品牌、**{tmall_products}** 上线销售。",
-        "Storefront sales reached **{storefront_net_rmb}**; **{exhibition_companies}** came to negotiate at professional "
-        "exhibitions, with deals of **{exhibition_deals_rmb}**; on Tmall, **{tmall_brands}** Taiwanese brands sold "
-        "**{tmall_products}** online."),
+        "實體店面全年交易額達 **{storefront_net_rmb}**；專業國際展會共有 **{exhibition_companies}** 家企業前來洽談，"
+        "成交額達 **{exhibition_deals_rmb}**；天貓旗艦店輔導 **{tmall_brands}** 個台灣品牌、**{tmall_products}** 項商品上線銷售。",
+        "实体店面全年交易额达 **{storefront_net_rmb}**；专业国际展会共有 **{exhibition_companies}** 家企业前来洽谈，"
+        "成交额达 **{exhibition_deals_rmb}**；天猫旗舰店辅导 **{tmall_brands}** 个台湾品牌、**{tmall_products}** 项商品上线销售。",
+        "Storefront sales reached **{storefront_net_rmb}**; **{exhibition_companies}** companies came to negotiate at "
+        "professional exhibitions, with deals of **{exhibition_deals_rmb}**; on Tmall, **{tmall_brands}** Taiwanese "
+        "brands sold **{tmall_products}** products online."),
     "annual.storefront_net_rmb": ("全年銷售額", "全年销售额", "Sales"),
     "annual.storefront_net_rmb.help": ("實體店面全年實收金額（退貨沖減）。", "实体店面全年实收金额（退货冲减）。",
                                        "Storefront amount received over the year, returns deducted."),
@@ -220,6 +220,9 @@ CATALOG: dict[str, tuple[str, str, str]] = {
     "data.status.duplicate": ("重複", "重复", "Duplicate"),
     "data.status.refused": ("拒收", "拒收", "Refused"),
     "data.status.failed": ("失敗", "失败", "Failed"),
+    "history.status.loaded": ("已載入", "已载入", "Loaded"),
+    "history.status.refused": ("拒收", "拒收", "Refused"),
+    "history.status.failed": ("失敗", "失败", "Failed"),
     "format.product_master": ("商品資料", "商品资料", "Product master"),
     "format.storefront_pos": ("POS 銷售流水", "POS 销售流水", "Storefront POS sales"),
     "format.exhibition_register": ("展會客戶登記表", "展会客户登记表", "Exhibition register"),

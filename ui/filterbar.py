@@ -7,6 +7,7 @@ import streamlit as st
 
 from analytics import queries
 from analytics.filters import CHANNELS, UNKNOWN, Filters
+from ui import urlstate
 from ui.i18n import t
 
 KEYS = {"start": "from", "end": "to", "channels": "ch", "brands": "brand", "categories": "cat", "products": "sku"}
@@ -24,35 +25,33 @@ def render(bounds: tuple[dt.date, dt.date]) -> Filters:
     """Draw the filter bar in the sidebar and return the filters it holds."""
     first, last = bounds
     options = queries.filter_options()
+    names = dict(zip(options["sku"], options["product_name"]))
     with st.sidebar:
         st.subheader(t("filters.title"))
         left, right = st.columns(2)
-        start = left.date_input(t("filters.from"), value=first, min_value=first, max_value=last,
-                                key=KEYS["start"], bind="query-params", format="YYYY-MM-DD")
-        end = right.date_input(t("filters.to"), value=last, min_value=first, max_value=last,
-                               key=KEYS["end"], bind="query-params", format="YYYY-MM-DD")
-        channels = st.multiselect(t("filters.channels"), CHANNELS, format_func=label_channel,
-                                  key=KEYS["channels"], bind="query-params", placeholder=t("filters.all"))
-        brands = st.multiselect(t("filters.brands"), sorted(options["brand"].unique()), format_func=label_unknown,
-                                key=KEYS["brands"], bind="query-params", placeholder=t("filters.all"))
+        start = urlstate.date(t("filters.from"), KEYS["start"], first, first, last, left)
+        end = urlstate.date(t("filters.to"), KEYS["end"], last, first, last, right)
+        channels = urlstate.multiselect(t("filters.channels"), CHANNELS, KEYS["channels"], label_channel,
+                                        placeholder=t("filters.all"))
+        brands = urlstate.multiselect(t("filters.brands"), sorted(options["brand"].unique()), KEYS["brands"],
+                                      label_unknown, placeholder=t("filters.all"))
         in_brands = options[options["brand"].isin(brands)] if brands else options
-        categories = st.multiselect(t("filters.categories"), sorted(options["category"].unique()),
-                                    format_func=label_unknown, key=KEYS["categories"], bind="query-params",
-                                    placeholder=t("filters.all"))
+        categories = urlstate.multiselect(t("filters.categories"), sorted(options["category"].unique()),
+                                          KEYS["categories"], label_unknown, placeholder=t("filters.all"))
         narrowed = in_brands[in_brands["category"].isin(categories)] if categories else in_brands
-        names = dict(zip(options["sku"], options["product_name"]))
-        products = st.multiselect(t("filters.products"), sorted(narrowed["sku"].dropna().unique()),
-                                  format_func=lambda sku: f"{names.get(sku) or ''} · {sku}",
-                                  key=KEYS["products"], bind="query-params", placeholder=t("filters.all"))
-        st.button(t("filters.reset"), on_click=reset, width="stretch")
+        products = urlstate.multiselect(t("filters.products"), sorted(narrowed["sku"].dropna().unique()),
+                                        KEYS["products"], lambda sku: f"{names.get(sku) or ''} · {sku}",
+                                        placeholder=t("filters.all"))
+        st.button(t("filters.reset"), on_click=reset, args=(bounds,), width="stretch")
     if start > end:
         start, end = end, start
     return Filters(start, end, tuple(channels), tuple(brands), tuple(categories), tuple(products))
 
 
-def reset() -> None:
-    for key in KEYS.values():
-        st.session_state.pop(key, None)
+def reset(bounds: tuple[dt.date, dt.date]) -> None:
+    st.session_state[KEYS["start"]], st.session_state[KEYS["end"]] = bounds
+    for name in ("channels", "brands", "categories", "products"):
+        st.session_state[KEYS[name]] = []
 
 
 def narrow(**values) -> None:

@@ -129,7 +129,7 @@ def leads_config() -> dict:
 def load_history(frame: pd.DataFrame) -> pd.DataFrame:
     shown = frame.copy()
     shown["format"] = shown["format"].map(lambda f: t(f"format.{f}") if isinstance(f, str) else "–")
-    shown["status"] = shown["status"].map(lambda s: t(f"data.status.{s}"))
+    shown["status"] = shown["status"].map(lambda s: t(f"history.status.{s}"))
     return shown
 
 

@@ -1,43 +1,41 @@
 """Shared widgets: KPI cards with year-on-year and period-on-period change, downloads, choice controls."""
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 import streamlit as st
 
 from analytics import metrics
-from ui import exports, fmt
+from ui import exports, fmt, urlstate
 from ui.i18n import t
 
 
 def choice(label: str, options, key: str, default, prefix: str, container=st):
-    """A single required choice shown as a segmented control and kept in the URL."""
-    return container.segmented_control(label, list(options), default=default, required=True, key=key,
-                                       bind="query-params", format_func=lambda o: t(f"{prefix}.{o}"))
+    """A single required choice shown as a segmented control and kept in the URL; labels from `prefix.<option>`."""
+    return urlstate.segmented(label, options, key, default, lambda o: t(f"{prefix}.{o}"), container)
 
 
-def kpi_cards(values: dict, last_year: dict, previous: dict, series: pd.DataFrame, columns: int = 5) -> None:
+def kpi_cards(values: dict, last_year: dict, previous: dict, series: pd.DataFrame, period: str,
+              spark_range: tuple, columns: int = 5) -> None:
     """One card per metric: value, 同比 as the delta, 环比 below, a 12-period sparkline, its definition as help."""
     grid = st.columns(columns)
     for index, metric in enumerate(metrics.METRICS):
         now = metrics.value(metric.key, values)
         yoy = metrics.change(now, metrics.value(metric.key, last_year))
         pop = metrics.change(now, metrics.value(metric.key, previous))
-        spark = [metrics.value(metric.key, row) for row in series.to_dict("records")] if not series.empty else []
-        spark = [float(v) if v is not None else 0.0 for v in spark]
+        spark = metrics.sparkline(metric.key, series, period, *spark_range)
         with grid[index % columns]:
             st.metric(
                 t(f"metric.{metric.key}"),
                 fmt.metric_value(now, metric.unit),
                 delta=fmt.signed_pct(yoy),
                 delta_color="inverse" if metric.key == "refund_rate" else "normal",
-                delta_description=t("delta.yoy"),
+                delta_description=t("delta.yoy") if yoy is not None else None,
                 help=t(f"metric.{metric.key}.help"),
                 chart_data=spark or None,
                 chart_type="area",
                 border=True,
             )
+            # st.metric shows one delta (同比); 环比 goes right under the card
             st.caption(t("delta.pop_line", change=fmt.signed_pct(pop) or "–"))
 
 

@@ -1,0 +1,39 @@
+"""Channels page: filters apply to the detail, the detail's columns, and the URL holds the filters."""
+from decimal import Decimal
+
+from apptest import no_errors, open_page
+
+
+def test_detail_lists_every_paid_line_group(small_app):
+    at = open_page("channels")
+    assert no_errors(at)
+    detail = at.dataframe[0].value
+    assert len(detail) == 7
+    assert detail["net_rmb"].sum() == Decimal("121049.99")
+    assert at.caption[2].value == "7 rows; click a row to narrow the filters to its brand and product."
+
+
+def test_channel_filter_from_the_url_narrows_the_detail(small_app):
+    at = open_page("channels", ch="tmall")
+    detail = at.dataframe[0].value
+    assert set(detail["channel"]) == {"Tmall"}
+    assert detail["net_rmb"].sum() == Decimal("565.99")
+
+
+def test_brand_and_date_filters_combine(small_app):
+    at = open_page("channels", brand="宝岛酥坊", **{"from": "2020-11-01"})
+    detail = at.dataframe[0].value
+    assert sorted(detail["net_rmb"].astype(str)) == ["120000.00", "247.89", "58.10"]
+    assert at.query_params == {"brand": "宝岛酥坊", "from": "2020-11-01"}
+
+
+def test_unknown_brand_is_a_filter_option(small_app):
+    at = open_page("channels", brand="__unknown__")
+    assert list(at.dataframe[0].value["sku"]) == ["4719999999999"]
+    assert at.multiselect(key="brand").value == ["__unknown__"]
+
+
+def test_reset_clears_the_filters(small_app):
+    at = open_page("channels", ch="tmall")
+    at.sidebar.button[0].click().run()
+    assert len(at.dataframe[0].value) == 7
