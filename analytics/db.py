@@ -76,7 +76,7 @@ class Reader:
 def open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     """Open read-only with no access to anything but the warehouse, and check the schema version."""
     try:
-        con = duckdb.connect(str(path), read_only=True, config={"enable_external_access": False})
+        con = warehouse.connect(path, read_only=True)
     except duckdb.IOException as exc:
         text = str(exc)
         kind = "locked" if "lock" in text.lower() else "corrupt"

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import duckdb
 
+from etl import warehouse
+
 
 @contextlib.contextmanager
 def writer_lock(db: Path):
@@ -26,7 +28,7 @@ def loaded_hashes(db: Path) -> dict[str, tuple[int, str]]:
     """sha256 -> (load_id, file name) of every file the published warehouse holds."""
     if not db.exists():
         return {}
-    con = duckdb.connect(str(db), read_only=True)
+    con = warehouse.connect(db, read_only=True)
     try:
         rows = con.execute("select sha256, load_id, file_name from loads where status = 'loaded'").fetchall()
     except duckdb.CatalogException:

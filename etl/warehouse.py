@@ -27,7 +27,9 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """A connection to the warehouse file; a writer also makes sure the schema and views exist."""
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    # every reader in a process must open a file with the same settings, or DuckDB refuses the second
+    config = {"enable_external_access": False} if read_only else {}
+    con = duckdb.connect(str(path), read_only=read_only, config=config)
     if not read_only:
         ensure_schema(con)
     return con

@@ -19,3 +19,31 @@ def test_freshness_per_channel(small_app):
     at = open_page("data", view="freshness")
     fresh = at.dataframe[0].value
     assert [str(d) for d in fresh["last_sale"]] == ["2020-12-01", "2020-01-10", "2020-11-06"]
+
+
+def test_upload_previews_then_loads_on_confirmation(small_warehouse, tmp_path, monkeypatch):
+    import shutil
+
+    from fixtures import POS
+    from conftest import write_csv
+
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(small_warehouse, db)
+    monkeypatch.setenv("TPC_DB", str(db))
+    rows = [POS[0], ["S20201201-0001", *POS[1][1:]], ["S20201201-0002", "not a time", *POS[1][2:]]]
+    data = write_csv(tmp_path / "december.csv", rows).read_bytes()
+
+    at = open_page("data")
+    at.file_uploader[0].set_value(("december.csv", data, "text/csv")).run()
+    preview = at.dataframe[0].value
+    assert preview.to_dict("records") == [{"File": "december.csv", "Format": "Storefront POS sales", "Status": "Loads",
+                                           "Rows read": 2, "Would load": 1, "Rows rejected": 1}]
+    assert "Row 3, column 销售时间: not a date and time" in [m.value for m in at.markdown]
+    assert len(open_page("data", view="history").dataframe[0].value) == 5, "nothing loads before confirming"
+
+    at.button(key="confirm_load").click().run()
+    assert [s.value for s in at.success] == ["1 file(s) loaded, 1 rows."]
+    assert (tmp_path / "raw" / "uploads").is_dir()
+    history = open_page("data", view="history").dataframe[0].value
+    assert list(history["file_name"])[0].endswith("december.csv")
+    assert len(history) == 6

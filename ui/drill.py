@@ -22,7 +22,7 @@ def period_end(start: dt.date, grain: str) -> dt.date:
 def on_channel_period(grain: str, key: str):
     """Clicking a bar keeps only its channel and its period."""
     def narrow() -> None:
-        points = st.session_state[key].selection.get("points", [])
+        points = st.session_state[key]["selection"].get("points", [])
         if not points:
             return
         point = points[0]
@@ -37,7 +37,7 @@ def on_channel_period(grain: str, key: str):
 def on_detail_row(detail: pd.DataFrame, key: str):
     """Clicking a row of the detail keeps only its brand and product."""
     def narrow() -> None:
-        rows = st.session_state[key].selection.get("rows", [])
+        rows = st.session_state[key]["selection"].get("rows", [])
         if not rows:
             return
         row = detail.iloc[rows[0]]
@@ -51,7 +51,7 @@ def on_detail_row(detail: pd.DataFrame, key: str):
 def on_brand_row(board: pd.DataFrame, key: str, target: str):
     """Clicking a leaderboard row opens that brand's detail."""
     def select() -> None:
-        rows = st.session_state[key].selection.get("rows", [])
+        rows = st.session_state[key]["selection"].get("rows", [])
         if rows:
             st.session_state[target] = board.iloc[rows[0]]["brand"]
     return select

@@ -8,26 +8,27 @@ import pandas as pd
 import streamlit as st
 
 from etl import config, pipeline, preview
-from etl.reasons import reason_text
 from ui.i18n import t
 
-UPLOAD_DIR = config.DATA_DIR / "raw" / "uploads"
+def upload_dir(db: Path) -> Path:
+    """Raw uploads live beside the warehouse: data/raw/uploads/ for data/warehouse.duckdb."""
+    return db.parent / "raw" / "uploads"
 
 
-def keep(uploaded) -> Path:
-    """Save an uploaded file under data/raw/uploads/ (named by its content) so the warehouse can be rebuilt."""
+def keep(uploaded, folder: Path) -> Path:
+    """Save an uploaded file (named by its content) so the warehouse can be rebuilt from raw files."""
     data = uploaded.getvalue()
     digest = hashlib.sha256(data).hexdigest()[:12]
-    UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
-    path = UPLOAD_DIR / f"{digest}-{Path(uploaded.name).name}"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{digest}-{Path(uploaded.name).name}"
     if not path.exists():
         path.write_bytes(data)
     return path
 
 
 def preview_and_confirm(files) -> None:
-    paths = [keep(f) for f in files]
     db = config.warehouse_path()
+    paths = [keep(f, upload_dir(db)) for f in files]
     outcomes = preview.preview(db, paths)
     st.subheader(t("data.preview"))
     st.dataframe(summary(outcomes), hide_index=True, width="stretch")
@@ -38,7 +39,7 @@ def preview_and_confirm(files) -> None:
             elif result.status == "duplicate":
                 st.info(t("data.duplicate", load_id=result.load_id))
             for row, column, code in result.rejects:
-                st.write(t("data.reject_line", row=row, column=column or "–", reason=reason_text(code)))
+                st.write(t("data.reject_line", row=row, column=column or "–", reason=t(f"reason.{code}")))
             if not sample.empty:
                 st.dataframe(sample, hide_index=True, width="stretch")
     loadable = [p for p, (r, _) in zip(paths, outcomes) if r.status == "loaded"]

@@ -1,0 +1,34 @@
+"""Take a screenshot of every page of the dashboard on the demo warehouse into docs/screenshots/.
+
+    python docs/make_screenshots.py [--db data/warehouse.duckdb] [--lang zh-TW]
+"""
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from browser import PAGES, browser, open_rendered, running_app  # noqa: E402
+
+from etl import config  # noqa: E402
+
+QUERY = {"annual": "?year=2020"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, default=config.warehouse_path())
+    parser.add_argument("--lang", default="zh-TW", help="browser locale (zh-TW, zh-CN, en-US)")
+    args = parser.parse_args()
+    out = ROOT / "docs" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    with running_app(args.db) as url, browser(args.lang) as page:
+        for name in PAGES:
+            open_rendered(page, f"{url}/{'' if name == 'overview' else name}{QUERY.get(name, '')}")
+            page.screenshot(path=str(out / f"{name}.png"), full_page=True)
+            print(f"docs/screenshots/{name}.png")
+
+
+if __name__ == "__main__":
+    main()

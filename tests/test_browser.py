@@ -1,0 +1,36 @@
+"""Every page of the running app in headless Chromium: it renders, in the reader's language, with no exception."""
+import shutil
+
+import pytest
+
+from browser import PAGES, browser, open_rendered, running_app
+
+pytestmark = pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed (.ci/run installs it)")
+
+
+@pytest.fixture(scope="module")
+def app_url(small_warehouse):
+    with running_app(small_warehouse, {"TPC_BUYER_KEY": "test-buyer-key"}) as url:
+        yield url
+
+
+@pytest.mark.parametrize("page_name", PAGES)
+def test_every_page_renders_without_an_exception(app_url, page_name):
+    with browser() as page:
+        open_rendered(page, f"{app_url}/{'' if page_name == 'overview' else page_name}")
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert "Traceback" not in page.content()
+        assert page.locator("h1").first.inner_text().strip() != ""
+
+
+def test_the_browser_locale_picks_the_language(app_url):
+    with browser(locale="zh-TW") as page:
+        open_rendered(page, f"{app_url}/annual?year=2020")
+        assert page.locator("h1").first.inner_text().strip() == "2020 年度成果"
+
+
+def test_a_pasted_link_reproduces_the_view(app_url):
+    with browser() as page:
+        open_rendered(page, f"{app_url}/channels?ch=tmall&lang=zh-Hans")
+        assert page.locator("h1").first.inner_text().strip() == "渠道分析"
+        assert "ch=tmall" in page.url
