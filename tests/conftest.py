@@ -95,3 +95,28 @@ def small_app(small_warehouse, monkeypatch):
     """The dashboard pointed at the small warehouse."""
     monkeypatch.setenv("TPC_DB", str(small_warehouse))
     return small_warehouse
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory):
+    """The demo exports generated and loaded once for the session: (export folder, warehouse, load results)."""
+    import os
+
+    from etl import pipeline
+
+    folder = tmp_path_factory.mktemp("demo")
+    db = folder / "warehouse.duckdb"
+    previous = os.environ.get("TPC_BUYER_KEY")
+    os.environ["TPC_BUYER_KEY"] = KEY.decode()
+    try:
+        results = pipeline.build_demo(db, out_dir=folder / "exports")
+    finally:
+        if previous is None:
+            os.environ.pop("TPC_BUYER_KEY")
+    return folder / "exports", db, results
+
+
+@pytest.fixture
+def demo_app(demo_build, monkeypatch):
+    monkeypatch.setenv("TPC_DB", str(demo_build[1]))
+    return demo_build[1]
