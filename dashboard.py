@@ -47,9 +47,9 @@ def main(force_page: str | None = None) -> None:
     urlstate.selectbox("Language · 語言 · 语言", i18n.LANGUAGES, i18n.LANG_KEY, i18n.browser_language(),
                        i18n.LANGUAGE_NAMES.get, container=st.sidebar)
     style.apply()
-    frame.ensure_warehouse()
     available = pages(force_page or "overview")
-    page = st.navigation(list(available.values()))
+    page = st.navigation(list(available.values()))   # before anything slow, so the sidebar never shows raw file names
+    frame.ensure_warehouse()
     name = next((n for n, p in available.items() if p is page), force_page or "overview")
     if name in ANALYST_PAGES:
         bounds = queries.date_bounds()

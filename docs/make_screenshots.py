@@ -13,7 +13,8 @@ from browser import PAGES, browser, open_rendered, running_app  # noqa: E402
 
 from etl import config  # noqa: E402
 
-QUERY = {"annual": "?year=2020"}
+QUERY = {"annual": "?year=2020", "brands": "?b=宝岛酥坊"}
+HEIGHT = {"overview": 2300, "annual": 1900, "channels": 2000, "brands": 2400, "leads": 2200, "data": 1000}
 
 
 def main() -> None:
@@ -23,10 +24,12 @@ def main() -> None:
     args = parser.parse_args()
     out = ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
-    with running_app(args.db) as url, browser(args.lang) as page:
+    with running_app(args.db) as url:
         for name in PAGES:
-            open_rendered(page, f"{url}/{'' if name == 'overview' else name}{QUERY.get(name, '')}")
-            page.screenshot(path=str(out / f"{name}.png"), full_page=True)
+            # Streamlit scrolls inside its own container, so a tall window is what captures the whole page
+            with browser(args.lang, HEIGHT[name]) as page:
+                open_rendered(page, f"{url}/{'' if name == 'overview' else name}{QUERY.get(name, '')}")
+                page.screenshot(path=str(out / f"{name}.png"))
             print(f"docs/screenshots/{name}.png")
 
 

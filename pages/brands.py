@@ -33,7 +33,7 @@ cards[2].metric(t("brands.change"), fmt.signed_pct(chosen["change_pct"]) or "–
 cards[3].metric(t("brands.products"), fmt.count(chosen["products"]), border=True)
 trend_col, mix_col = st.columns([2, 1])
 trend = queries.brand_trend(filters, brand)
-trend_col.plotly_chart(charts.channel_bars(trend, "period", "net_rmb", t("common.net_revenue"), height=300), key="brand_trend")
+trend_col.plotly_chart(charts.channel_bars(trend, "period", "net_rmb", height=300), key="brand_trend")
 mix = charts.with_channel_labels(trend.groupby("channel", as_index=False)["net_rmb"].sum())
 mix_col.plotly_chart(charts.pie(mix, "channel_label", "net_rmb", charts.channel_color_map(), 300), key="brand_mix")
 st.dataframe(tables.brand_products(queries.brand_products(filters, brand)), hide_index=True, width="stretch",

@@ -16,7 +16,7 @@ grain = widgets.choice(t("common.grain"), ("day", "week", "month"), "cgrain", "m
 
 st.subheader(t("channels.revenue"))
 trend = queries.revenue_trend(filters, grain)
-st.plotly_chart(charts.channel_bars(trend, "period", "net_rmb", t("common.net_revenue")), key="channel_trend",
+st.plotly_chart(charts.channel_bars(trend, "period", "net_rmb", grain), key="channel_trend",
                 on_select=drill.on_channel_period(grain, "channel_trend"), selection_mode="points")
 st.caption(t("channels.drill_hint"))
 

@@ -40,8 +40,9 @@ with event_col:
 sizes_col, province_col, industry_col = st.columns(3)
 with sizes_col:
     st.subheader(t("leads.deal_sizes"))
-    sizes = charts.as_numbers(queries.deal_sizes(filters), "deal_amount_rmb")
-    hist = px.histogram(sizes, x="deal_amount_rmb", nbins=20, labels={"deal_amount_rmb": t("col.deal_amount_rmb")})
+    sizes = charts.in_money_units(queries.deal_sizes(filters), "deal_amount_rmb")
+    hist = px.histogram(sizes, x="deal_amount_rmb", nbins=20)
+    charts.money_axis(hist, "axis.deal_amount", axis="x")
     hist.update_traces(marker_color="#2E8540")
     hist.update_yaxes(title_text=t("leads.deals_axis"))
     st.plotly_chart(charts.layout(hist, 300, legend=False), key="deal_sizes")

@@ -41,7 +41,7 @@ with trend_col:
     grain = widgets.choice(t("common.grain"), ("day", "week", "month"), "grain", "month", "grain")
     trend_start = metrics.sparkline_range("month", as_of)[0]
     trend = queries.revenue_trend(base.narrowed(start=trend_start), grain)
-    st.plotly_chart(charts.channel_bars(trend, "period", "net_rmb", t("common.net_revenue")), key="trend")
+    st.plotly_chart(charts.channel_bars(trend, "period", "net_rmb", grain), key="trend")
     st.caption(t("overview.trend_caption", start=fmt.day(trend_start), end=fmt.day(as_of)))
 with mix_col:
     st.subheader(t("overview.mix"))
@@ -54,12 +54,12 @@ with mix_col:
 brands_col, products_col, attention_col = st.columns(3)
 with brands_col:
     st.subheader(t("overview.top_brands"))
-    st.plotly_chart(charts.horizontal_bars(queries.top_brands(current), "net_rmb", "brand", t("common.net_revenue")), key="top_brands")
+    st.plotly_chart(charts.horizontal_bars(queries.top_brands(current), "net_rmb", "brand"), key="top_brands")
 with products_col:
     st.subheader(t("overview.top_products"))
     top = queries.top_products(current)
     top["label"] = top["product_name"].fillna(top["sku"])
-    st.plotly_chart(charts.horizontal_bars(top, "net_rmb", "label", t("common.net_revenue"), color="#C8102E"), key="top_products")
+    st.plotly_chart(charts.horizontal_bars(top, "net_rmb", "label", color="#C8102E"), key="top_products")
 with attention_col:
     st.subheader(t("overview.attention"))
     drops = queries.largest_drops(current)

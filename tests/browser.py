@@ -53,13 +53,13 @@ def running_app(db: Path, env: dict | None = None):
 
 
 @contextlib.contextmanager
-def browser(locale: str = "en-US"):
+def browser(locale: str = "en-US", height: int = 1000):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            yield chromium.new_page(viewport={"width": 1440, "height": 1000}, locale=locale)
+            yield chromium.new_page(viewport={"width": 1440, "height": height}, locale=locale)
         finally:
             chromium.close()
 

@@ -131,7 +131,7 @@ def workbook(results: dict, monthly: pd.DataFrame, year: int) -> bytes:
 
 def monthly_chart(monthly: pd.DataFrame, year: int) -> go.Figure:
     """This year's monthly net revenue stacked by channel, last year's total as a line."""
-    data = charts.as_numbers(monthly, "net_rmb")
+    data = charts.in_money_units(monthly, "net_rmb")
     fig = go.Figure()
     this_year = data[data["year"] == year]
     for channel, color in charts.CHANNEL_COLORS.items():
@@ -142,5 +142,4 @@ def monthly_chart(monthly: pd.DataFrame, year: int) -> go.Figure:
                     mode="lines+markers", line=dict(color="#555", dash="dot"))
     fig.update_layout(barmode="stack")
     fig.update_xaxes(tickmode="array", tickvals=list(range(1, 13)), ticktext=[t("annual.month", m=m) for m in range(1, 13)])
-    fig.update_yaxes(title_text=t("common.net_revenue_rmb"))
-    return charts.layout(fig, 380)
+    return charts.money_axis(charts.layout(fig, 380))

@@ -29,11 +29,13 @@ CATALOG: dict[str, tuple[str, str, str]] = {
     "error.old_schema": ("資料倉庫 {path} 來自舊版本的結構，請重新建立（刪除後重新啟動即可以示範資料重建）。",
                          "数据仓库 {path} 来自旧版本的结构，请重新建立（删除后重新启动即可用示范数据重建）。",
                          "The warehouse {path} was written by an older version; rebuild it (delete it and restart to rebuild the demo)."),
+    # chart axes
+    "axis.net_revenue": ("淨營收（萬元）", "净营收（万元）", "Net revenue (RMB)"),
+    "axis.deal_amount": ("成交金額（萬元）", "成交金额（万元）", "Deal amount (RMB)"),
     # common
     "common.channel": ("通路", "渠道", "Channel"),
     "common.grain": ("時間粒度", "时间粒度", "Grain"),
     "common.net_revenue": ("淨營收", "净营收", "Net revenue"),
-    "common.net_revenue_rmb": ("淨營收（元）", "净营收（元）", "Net revenue (RMB)"),
     "common.no_data": ("倉庫中尚無資料。", "仓库中尚无数据。", "The warehouse holds no data yet."),
     "common.no_rows": ("目前的篩選條件下沒有資料。", "当前筛选条件下没有数据。", "Nothing matches the current filters."),
     "common.unknown": ("未知", "未知", "Unknown"),

@@ -6,7 +6,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from ui.filterbar import label_channel, label_unknown
-from ui.i18n import t
+from ui.i18n import current, t
 
 CHANNEL_COLORS = {"storefront": "#C8102E", "exhibition": "#F2A900", "tmall": "#1F6FB2"}
 STAGE_COLORS = {"contacted": "#9AA5B1", "negotiating": "#1F6FB2", "won": "#2E8540", "lost": "#C8102E"}
@@ -19,6 +19,30 @@ def as_numbers(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     for column in columns:
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
     return frame
+
+
+def money_scale() -> float:
+    """Charts count money in 萬元 / 万元 for Chinese readers and in RMB (with K/M ticks) for English ones."""
+    return 1.0 if current() == "en" else 10_000.0
+
+
+def in_money_units(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    frame = as_numbers(frame, *columns)
+    for column in columns:
+        frame[column] = frame[column] / money_scale()
+    return frame
+
+
+def money_axis(fig: go.Figure, label_key: str = "axis.net_revenue", axis: str = "y") -> go.Figure:
+    update = fig.update_yaxes if axis == "y" else fig.update_xaxes
+    update(title_text=t(label_key), tickformat="~s" if current() == "en" else ",.0f")
+    return fig
+
+
+def date_axis(fig: go.Figure, grain: str = "month") -> go.Figure:
+    """Dates in ISO, whatever the browser's language: 2020-03 for months, 2020-03-02 for days and weeks."""
+    fig.update_xaxes(tickformat="%Y-%m" if grain in ("month", "quarter") else "%Y-%m-%d", hoverformat="%Y-%m-%d")
+    return fig
 
 
 def with_channel_labels(frame: pd.DataFrame) -> pd.DataFrame:
@@ -34,8 +58,8 @@ def channel_color_map() -> dict[str, str]:
 def layout(fig: go.Figure, height: int = 360, legend: bool = True) -> go.Figure:
     fig.update_layout(
         height=height,
-        margin=dict(l=10, r=10, t=30, b=10),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, title_text="") if legend else None,
+        margin=dict(l=10, r=10, t=50 if legend else 20, b=10),
+        legend=dict(orientation="h", yanchor="bottom", y=1.08, xanchor="left", x=0, title_text="") if legend else None,
         showlegend=legend,
         hovermode="closest",
         separators=".,",
@@ -44,21 +68,23 @@ def layout(fig: go.Figure, height: int = 360, legend: bool = True) -> go.Figure:
     return fig
 
 
-def channel_bars(frame: pd.DataFrame, x: str, y: str, y_label: str, stacked: bool = True, height: int = 360) -> go.Figure:
-    data = with_channel_labels(as_numbers(frame, y))
+def channel_bars(frame: pd.DataFrame, x: str, y: str, grain: str = "month", height: int = 360) -> go.Figure:
+    """Net revenue per period stacked by channel; each bar carries its channel for drill-down."""
+    data = with_channel_labels(in_money_units(frame, y))
     fig = px.bar(data, x=x, y=y, color="channel_label", color_discrete_map=channel_color_map(),
-                 barmode="relative" if stacked else "group", labels={y: y_label, "channel_label": t("common.channel")},
-                 custom_data=["channel"])
-    return layout(fig, height)
+                 labels={"channel_label": t("common.channel")}, custom_data=["channel"])
+    return date_axis(money_axis(layout(fig, height)), grain)
 
 
-def horizontal_bars(frame: pd.DataFrame, value: str, label: str, value_label: str, color: str = "#1F6FB2",
-                    height: int = 360) -> go.Figure:
-    data = as_numbers(frame, value)
+def horizontal_bars(frame: pd.DataFrame, value: str, label: str, value_label: str | None = None,
+                    color: str = "#1F6FB2", height: int = 360) -> go.Figure:
+    """Ranked bars; money when value_label is None (scaled to the reader's unit), else a plain count."""
+    data = in_money_units(frame, value) if value_label is None else as_numbers(frame, value)
     data[label] = data[label].map(label_unknown)
-    fig = px.bar(data.iloc[::-1], x=value, y=label, orientation="h", labels={value: value_label, label: ""})
+    fig = px.bar(data.iloc[::-1], x=value, y=label, orientation="h", labels={value: value_label or "", label: ""})
     fig.update_traces(marker_color=color)
-    return layout(fig, height, legend=False)
+    fig = layout(fig, height, legend=False)
+    return money_axis(fig, axis="x") if value_label is None else fig
 
 
 def brand_counts(frame: pd.DataFrame) -> go.Figure:
@@ -69,16 +95,17 @@ def brand_counts(frame: pd.DataFrame) -> go.Figure:
     long = with_channel_labels(long)
     fig = px.bar(long, x="period", y="brands", color="kind", facet_col="channel_label",
                  color_discrete_sequence=["#9AA5B1", "#2E8540"], labels={"brands": t("channels.brands_axis")})
-    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
-    return layout(fig, 340)
+    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1], y=1.0))
+    return date_axis(layout(fig, 360))
 
 
 def pareto(frame: pd.DataFrame) -> go.Figure:
     """Products by revenue with the cumulative share, and the 80% line."""
-    data = as_numbers(frame, "net_rmb", "cumulative_share")
+    data = in_money_units(as_numbers(frame, "cumulative_share"), "net_rmb")
     fig = go.Figure()
     fig.add_bar(x=data["rank"], y=data["net_rmb"], name=t("common.net_revenue"), marker_color="#1F6FB2",
                 customdata=data[["product_name", "brand"]], hovertemplate="%{customdata[0]} (%{customdata[1]})<br>%{y:,.2f}<extra></extra>")
+    money_axis(fig)
     fig.add_scatter(x=data["rank"], y=data["cumulative_share"], name=t("brands.cumulative"), yaxis="y2",
                     mode="lines", line=dict(color="#C8102E"))
     fig.add_hline(y=0.8, yref="y2", line_dash="dot", line_color="#555", annotation_text="80%")

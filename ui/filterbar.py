@@ -28,9 +28,8 @@ def render(bounds: tuple[dt.date, dt.date]) -> Filters:
     names = dict(zip(options["sku"], options["product_name"]))
     with st.sidebar:
         st.subheader(t("filters.title"))
-        left, right = st.columns(2)
-        start = urlstate.date(t("filters.from"), KEYS["start"], first, first, last, left)
-        end = urlstate.date(t("filters.to"), KEYS["end"], last, first, last, right)
+        start = urlstate.date(t("filters.from"), KEYS["start"], first, first, last)
+        end = urlstate.date(t("filters.to"), KEYS["end"], last, first, last)
         channels = urlstate.multiselect(t("filters.channels"), CHANNELS, KEYS["channels"], label_channel,
                                         placeholder=t("filters.all"))
         brands = urlstate.multiselect(t("filters.brands"), sorted(options["brand"].unique()), KEYS["brands"],

@@ -15,7 +15,7 @@ def choice(label: str, options, key: str, default, prefix: str, container=st):
 
 
 def kpi_cards(values: dict, last_year: dict, previous: dict, series: pd.DataFrame, period: str,
-              spark_range: tuple, columns: int = 5) -> None:
+              spark_range: tuple, columns: int = 3) -> None:
     """One card per metric: value, 同比 as the delta, 环比 below, a 12-period sparkline, its definition as help."""
     grid = st.columns(columns)
     for index, metric in enumerate(metrics.METRICS):
