@@ -29,7 +29,8 @@ def page_runner(name: str):
     path = str(PAGES_DIR / f"{name}.py")
 
     def run() -> None:
-        runpy.run_path(path, run_name="__page__")
+        with frame.routed():
+            runpy.run_path(path, run_name="__page__")
 
     run.__name__ = f"page_{name}"
     return run

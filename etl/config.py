@@ -8,7 +8,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
-DEMO_DIR = DATA_DIR / "demo"
 DEFAULT_DB = DATA_DIR / "warehouse.duckdb"
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"

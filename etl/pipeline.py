@@ -74,11 +74,11 @@ def progress_bar(files: list[Path], enabled: bool):
 
 
 def build_demo(db: Path, seed: int | None = None, progress: bool = False, on_file=None,
-               out_dir: Path = config.DEMO_DIR) -> list[LoadResult]:
-    """Write the seeded demo exports (data/demo/ unless told otherwise) and load them."""
+               out_dir: Path | None = None) -> list[LoadResult]:
+    """Write the seeded demo exports beside the warehouse (data/demo/ for the default one) and load them."""
     from etl import demo
 
-    files = demo.generate(out_dir, seed if seed is not None else demo.DEFAULT_SEED)
+    files = demo.generate(out_dir or db.parent / "demo", seed if seed is not None else demo.DEFAULT_SEED)
     return load_paths(db, files, progress=progress, on_file=on_file)
 
 

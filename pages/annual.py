@@ -5,6 +5,8 @@ from analytics import metrics, queries
 from ui import annual_report, fmt, frame, urlstate
 from ui.i18n import t
 
+frame.require_router()
+
 years = queries.years_with_data()
 if not years:
     st.title(t("annual.title_empty"))

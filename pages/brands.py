@@ -6,6 +6,8 @@ from ui import charts, drill, fmt, frame, tables, urlstate, widgets
 from ui.filterbar import label_channel, label_unknown
 from ui.i18n import t
 
+frame.require_router()
+
 st.title(t("brands.title"))
 frame.as_of_line()
 filters = st.session_state.get("filters")

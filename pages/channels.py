@@ -5,6 +5,8 @@ from analytics import queries
 from ui import charts, drill, frame, tables, widgets
 from ui.i18n import t
 
+frame.require_router()
+
 st.title(t("channels.title"))
 frame.as_of_line()
 filters = st.session_state.get("filters")

@@ -5,6 +5,8 @@ from analytics import queries
 from ui import frame, tables, uploads, widgets
 from ui.i18n import t
 
+frame.require_router()
+
 st.title(t("data.title"))
 frame.as_of_line()
 

@@ -7,6 +7,8 @@ from ui import charts, fmt, frame, tables, widgets
 from ui.filterbar import label_unknown
 from ui.i18n import t
 
+frame.require_router()
+
 st.title(t("leads.title"))
 frame.as_of_line()
 filters = st.session_state.get("filters")

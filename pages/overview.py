@@ -8,6 +8,8 @@ from ui import charts, fmt, frame, urlstate, widgets
 from ui.filterbar import label_channel, label_unknown
 from ui.i18n import t
 
+frame.require_router()
+
 st.title(t("overview.title"))
 frame.as_of_line()
 bounds = queries.date_bounds()

@@ -34,3 +34,14 @@ def test_a_pasted_link_reproduces_the_view(app_url):
         open_rendered(page, f"{app_url}/channels?ch=tmall&lang=zh-Hans")
         assert page.locator("h1").first.inner_text().strip() == "渠道分析"
         assert "ch=tmall" in page.url
+
+
+def test_a_deep_link_on_a_fresh_server_without_a_warehouse_builds_the_demo(tmp_path):
+    """The newcomer's first visit: no warehouse yet, and the very first request is not the home page."""
+    db = tmp_path / "warehouse.duckdb"
+    with running_app(db, {"TPC_BUYER_KEY": "test-buyer-key"}) as url, browser() as page:
+        open_rendered(page, f"{url}/annual?year=2020", timeout=120)
+        assert page.locator("h1").first.inner_text().strip() == "Results 2020"
+        assert "RMB 30M" in page.locator('[data-testid="stMetricValue"]').first.inner_text()
+        assert page.locator('[data-testid="stException"]').count() == 0
+    assert (tmp_path / "demo" / "product_master.xlsx").exists()

@@ -1,7 +1,9 @@
 """The frame every page shares: warehouse start-up, the 'data as of' line, and error messages for readers."""
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
 
 import streamlit as st
 
@@ -12,6 +14,32 @@ from ui import fmt
 from ui.i18n import t
 
 log = logging.getLogger(__name__)
+_routing = threading.local()
+
+
+@contextlib.contextmanager
+def routed():
+    """Marks a page run as started by the router (dashboard.py)."""
+    _routing.active = True
+    try:
+        yield
+    finally:
+        _routing.active = False
+
+
+def require_router() -> None:
+    """Send a page that Streamlit ran without the router back through it.
+
+    With a pages/ folder beside dashboard.py, the first run after the server starts uses Streamlit's
+    old folder-based navigation (until some run calls st.navigation), so a deep link such as /annual
+    runs pages/annual.py bare. Switch that off and rerun: the same URL then goes through the router.
+    """
+    if getattr(_routing, "active", False):
+        return
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
 
 
 def ensure_warehouse() -> None:
