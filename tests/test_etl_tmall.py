@@ -116,3 +116,22 @@ def test_split_always_sums_to_the_order(con, tmp_path, weights, goods):
     load(con, orders_file)
     load(con, items_file)
     assert rows(con, "select sum(gross_rmb), count(*) from sales") == [(Decimal(goods), len(weights))]
+
+
+def test_both_reports_in_one_call_give_the_same_result(tmp_path, db):
+    from etl import pipeline
+    from etl.warehouse import connect
+
+    master_file = tmp_path / "m" / "master.csv"
+    master_file.parent.mkdir()
+    from conftest import write_csv as write
+
+    write(master_file, MASTER)
+    orders, items = write_pair(tmp_path)
+    results = pipeline.load_paths(db, [master_file, items, orders])
+    assert [r.status for r in results] == ["loaded"] * 3
+    con = connect(db, read_only=True)
+    try:
+        assert sales_lines(con) == EXPECTED
+    finally:
+        con.close()
