@@ -60,19 +60,24 @@ def filter_options() -> pd.DataFrame:
 
 # ---- overview ---------------------------------------------------------------------------------
 
+# The sales side of every overview metric (definitions in analytics.metrics and the catalog's help texts)
+SALES_METRICS = """
+    coalesce(sum(net_rmb) filter (where is_paid), 0) as net_revenue,
+    count(distinct channel || ':' || order_id) filter (where is_paid and status <> 'returned') as orders,
+    coalesce(sum(qty) filter (where is_paid and channel <> 'exhibition'), 0) as units,
+    count(distinct brand) filter (where is_paid and net_rmb > 0) as active_brands,
+    count(distinct sku) filter (where is_paid and channel <> 'exhibition' and qty > 0) as products_sold,
+    coalesce(sum(gross_rmb) filter (where is_paid), 0) as gross,
+    coalesce(sum(refund_rmb) filter (where is_paid), 0) as refunds"""
+
+
 def kpis(f: Filters) -> dict:
-    """Every overview metric over one date range (see analytics.metrics for definitions)."""
+    """Every overview metric over one date range."""
     where, params = sales_where(f)
     with_leads = not f.channels or "exhibition" in f.channels
     row = query(f"""
         select
-            coalesce(sum(net_rmb) filter (where is_paid), 0) as net_revenue,
-            count(distinct channel || ':' || order_id) filter (where is_paid and status <> 'returned') as orders,
-            coalesce(sum(qty) filter (where is_paid and channel <> 'exhibition'), 0) as units,
-            count(distinct brand) filter (where is_paid and net_rmb > 0) as active_brands,
-            count(distinct sku) filter (where is_paid and channel <> 'exhibition' and qty > 0) as products_sold,
-            coalesce(sum(gross_rmb) filter (where is_paid), 0) as gross,
-            coalesce(sum(refund_rmb) filter (where is_paid), 0) as refunds,
+            {SALES_METRICS},
             (select count(*) from leads where ? and event_start between ? and ?) as leads,
             (select coalesce(sum(deal_amount_rmb), 0) from leads where ? and stage = 'won' and deal_date between ? and ?) as deal_amount
         from sales where {where}""", [with_leads, f.start, f.end, with_leads, f.start, f.end, *params])
@@ -86,15 +91,7 @@ def kpi_series(f: Filters, grain: str) -> pd.DataFrame:
     with_leads = not f.channels or "exhibition" in f.channels
     return query(f"""
         with s as (
-            select
-                date_trunc(?, sale_date) as period,
-                coalesce(sum(net_rmb) filter (where is_paid), 0) as net_revenue,
-                count(distinct channel || ':' || order_id) filter (where is_paid and status <> 'returned') as orders,
-                coalesce(sum(qty) filter (where is_paid and channel <> 'exhibition'), 0) as units,
-                count(distinct brand) filter (where is_paid and net_rmb > 0) as active_brands,
-                count(distinct sku) filter (where is_paid and channel <> 'exhibition' and qty > 0) as products_sold,
-                coalesce(sum(gross_rmb) filter (where is_paid), 0) as gross,
-                coalesce(sum(refund_rmb) filter (where is_paid), 0) as refunds
+            select date_trunc(?, sale_date) as period, {SALES_METRICS}
             from sales where {where} group by 1
         ),
         l as (

@@ -8,12 +8,7 @@ from ui.i18n import t
 
 frame.require_router()
 
-st.title(t("brands.title"))
-frame.as_of_line()
-filters = st.session_state.get("filters")
-if filters is None:
-    st.info(t("common.no_data"))
-    st.stop()
+filters = frame.analyst_page("brands.title")
 
 board = queries.brand_leaderboard(filters)
 if board.empty:

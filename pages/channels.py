@@ -7,12 +7,7 @@ from ui.i18n import t
 
 frame.require_router()
 
-st.title(t("channels.title"))
-frame.as_of_line()
-filters = st.session_state.get("filters")
-if filters is None:
-    st.info(t("common.no_data"))
-    st.stop()
+filters = frame.analyst_page("channels.title")
 
 grain = widgets.choice(t("common.grain"), ("day", "week", "month"), "cgrain", "month", "grain")
 

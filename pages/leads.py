@@ -9,12 +9,7 @@ from ui.i18n import t
 
 frame.require_router()
 
-st.title(t("leads.title"))
-frame.as_of_line()
-filters = st.session_state.get("filters")
-if filters is None:
-    st.info(t("common.no_data"))
-    st.stop()
+filters = frame.analyst_page("leads.title")
 
 stages = queries.lead_stages(filters).set_index("stage")
 count = lambda stage: int(stages["leads"].get(stage, 0))  # noqa: E731

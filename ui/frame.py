@@ -85,3 +85,14 @@ def as_of_line() -> None:
     parts = [f"{t('channel.' + row.channel)} {fmt.day(row.last_sale)}" for row in fresh.itertuples() if row.last_sale is not None]
     latest = max(fresh["last_sale"].dropna()) if fresh["last_sale"].notna().any() else None
     st.caption(t("asof.line", date=fmt.day(latest), channels=" · ".join(parts)))
+
+
+def analyst_page(title_key: str):
+    """Title, 'data as of' and the shared filters of an analyst page; stops the page when there is no data."""
+    st.title(t(title_key))
+    as_of_line()
+    filters = st.session_state.get("filters")
+    if filters is None:
+        st.info(t("common.no_data"))
+        st.stop()
+    return filters
