@@ -24,14 +24,14 @@ DOC_TIME = dt.datetime(2021, 12, 31)
 ZIP_TIME = (2021, 12, 31, 0, 0, 0)
 
 # ---- the 2020 work report and its believable neighbour years --------------------------------------------------
-STOREFRONT_NET_RMB = {2019: 26_500_000, 2020: 30_000_000, 2021: 33_000_000}
-EXACT_YEAR = 2020                      # the report's year: its figures come out to the cent
+# Every year's totals come out to the cent, so that year-on-year figures are stable too.
+STOREFRONT_NET_CENTS = {2019: 2_650_387_040, 2020: 3_000_000_000, 2021: 3_298_641_560}
 # (companies met, of them met at two fairs, won deals in RMB)
-FAIR_TARGETS = {2019: (180, 8, 1_900_000), 2020: (214, 10, 2_240_000), 2021: (240, 12, 2_600_000)}
+FAIR_TARGETS = {2019: (176, 8, 1_890_000), 2020: (214, 10, 2_240_000), 2021: (241, 12, 2_630_000)}
 # cumulative (brands, products) with paid Tmall sales; each year's set contains the previous one
 TMALL_RANGE = {2019: (9, 30), 2020: (13, 48), 2021: (16, 60)}
 TMALL_ORDERS = {2019: 9_000, 2020: 11_000, 2021: 14_000}
-TMALL_EXPORTED_AT = {2019: "2020-01-03T10:15", 2020: "2021-01-03T09:30", 2021: "2022-01-04T14:20"}
+TMALL_EXPORTED_AT = {2019: "2020-01-03T10:15", 2020: "2021-01-04T10:30", 2021: "2022-01-05T11:00"}
 EXCEL_RESAVED_YEAR = 2019              # that year's Tmall pair went through Excel: dates lost their seconds
 NEW_SELLER_CENTER_YEAR = 2021          # new order-report header, amounts printed with 元
 
@@ -106,7 +106,7 @@ GIFT_QTY = ([1, 2, 3, 4, 5, 6, 8, 10, 20], [0.30, 0.22, 0.13, 0.09, 0.07, 0.06, 
 OPENS_AT, OPEN_MINUTES = 10 * HOUR, 690
 OPENING_HOURS = [0.6, 0.9, 1.0, 0.9, 1.0, 1.1, 1.1, 1.0, 1.0, 1.1, 0.9, 0.5]
 MEMBER_SHARE, RETURN_SHARE = 0.40, 0.008
-SALES_HEADROOM = {2019: 1.007, 2020: 1.012, 2021: 1.007}  # returns take back ~0.7%; 2020's rest goes as discount
+SALES_HEADROOM = 1.012       # drawn sales overshoot: returns take back ~0.7%, the rest goes as extra discount
 POS_HEADERS = {
     2019: ["单据号", "销售时间", "商品编号 ", "商品名称", "数量", "单价", "折扣金额", "实收金额 ", "支付方式", "会员手机",
            "会员名称", "单据类型", "门店"],
@@ -388,14 +388,15 @@ def gift_share() -> np.ndarray:
 
 
 def storefront_lines(master: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    """One row per POS receipt line over 2019-2021, returns included; 2020 nets to the report's figure."""
+    """One row per POS receipt line over 2019-2021, returns included; each year nets to its target to the cent."""
     catalog = pos_catalog(master, rng)
     members = pd.DataFrame({"phone": fake_mobiles(rng, 8_000), "name": fake_names(rng, 8_000)})
     traffic = storefront_traffic()
     receipts, lines = draw_sales(traffic, catalog, len(members), rng)
     lines = with_unlisted_products(lines, catalog, rng)
     lines = pd.concat([lines, draw_returns(lines, len(receipts), traffic, rng)], ignore_index=True)
-    lines = with_exact_net(lines, EXACT_YEAR, STOREFRONT_NET_RMB[EXACT_YEAR] * 100, rng)
+    for year in YEARS:
+        lines = with_exact_net(lines, year, STOREFRONT_NET_CENTS[year], rng)
     lines = with_receipt_numbers(lines)
     lines["member_phone"] = np.where(lines.member >= 0, members.phone.to_numpy()[lines.member], "")
     lines["member_name"] = np.where(lines.member >= 0, members.name.to_numpy()[lines.member], "")
@@ -489,7 +490,7 @@ def thin_to_targets(receipts: pd.DataFrame, lines: pd.DataFrame, rng: np.random.
     for year in YEARS:
         order = rng.permutation(np.flatnonzero(receipt_year == year))
         running = np.cumsum(receipt_net[order])
-        target = STOREFRONT_NET_RMB[year] * 100 * SALES_HEADROOM[year]
+        target = STOREFRONT_NET_CENTS[year] * SALES_HEADROOM
         if len(running) == 0 or running[-1] < target:
             return None
         keep[order[:np.searchsorted(running, target) + 1]] = True
@@ -893,13 +894,22 @@ def export_second(year: int) -> int:
     return int((np.datetime64(TMALL_EXPORTED_AT[year], "s") - EPOCH).astype(int))
 
 
+def shipping_days(orders: pd.DataFrame) -> np.ndarray:
+    """Longest wait before shipping: 3 days, 7 for orders paid just before the New Year holiday."""
+    paid_day = np.maximum(orders.paid_at.to_numpy(), 0) // DAY
+    holiday = np.zeros(len(DAYS) + 1, dtype=bool)
+    for year in YEARS:
+        holiday[day_no(f"{year}-12-28"):day_no(f"{year}-12-31") + 1] = True
+    return np.where(holiday[np.minimum(paid_day, len(DAYS))], 7, 3)
+
+
 def with_statuses(orders: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """Status, refund, close reason and receipt confirmation as the seller center shows them at export time."""
     orders = orders.copy()
     size = len(orders)
     exported = np.array([export_second(y) for y in YEARS])[orders.year.to_numpy() - YEARS[0]]
     paid = orders.is_paid.to_numpy()
-    shipped_at = orders.paid_at.to_numpy() + rng.integers(HOUR, 5 * DAY, size)   # New Year holidays slow the warehouse
+    shipped_at = orders.paid_at.to_numpy() + rng.integers(HOUR, shipping_days(orders) * DAY)
     confirmed_at = shipped_at + rng.integers(DAY, 10 * DAY, size)       # Tmall confirms by itself after 10 days
     refunded = paid & (rng.random(size) < FULL_REFUND_SHARE)
     # unpaid orders of the year's last days are still open at export time; older ones were closed
