@@ -107,7 +107,8 @@ def write_tmall(n: int, out: Path) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     for name, table in (("ExportOrderList202201031200.csv", order_table), ("ExportOrderDetailList202201031200.csv", item_table)):
         utf8 = out / (name + ".utf8")
-        pacsv.write_csv(table, utf8, pacsv.WriteOptions(quoting_style="none", batch_size=1 << 16))
+        # Arrow quotes the ="…" cells ("=""…""") where the seller center writes them bare; both read the same
+        pacsv.write_csv(table, utf8, pacsv.WriteOptions(quoting_style="needed", batch_size=1 << 16))
         with utf8.open("r", encoding="utf-8") as src, (out / name).open("w", encoding="gb18030", newline="") as dst:
             while chunk := src.read(1 << 24):
                 dst.write(chunk)

@@ -1,6 +1,7 @@
 """Load one export file into the warehouse in one transaction: stage, type, validate, reject, upsert, log."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
@@ -96,12 +97,16 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, buyer_key: bytes, forc
         log_outcome(con, result, sha, started)
         return result
     result.format = matched.format.name
-    con.begin()
     try:
-        load_matched(con, source, matched, result, sha, started, export_time(path, started), buyer_key)
+        # staged outside the transaction: scanning uncommitted rows is several times slower, and the
+        # staging table is a scratch table that nothing reads once this file is done
+        malformed = stage(con, source, matched, buyer_key)
+        con.begin()
+        load_matched(con, source, matched, result, sha, started, export_time(path, started), malformed)
         con.commit()
     except Exception as exc:
-        con.rollback()
+        with contextlib.suppress(duckdb.TransactionException):
+            con.rollback()
         result.status = "refused" if isinstance(exc, readers.ReadError) else "failed"
         result.message = str(exc) if isinstance(exc, readers.ReadError) else f"{path.name}: {type(exc).__name__}: {exc}"
         result.rows_loaded = result.rows_rejected = result.rows_superseded = 0
@@ -111,7 +116,16 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, buyer_key: bytes, forc
     return result
 
 
-def load_matched(con, source, matched: Match, result: LoadResult, sha, started, exported_at, buyer_key) -> None:
+def stage(con, source, matched: Match, buyer_key: bytes) -> list[tuple[int, str]]:
+    """The file's rows parsed into the scratch table etl_typed; returns the malformed rows."""
+    warehouse.load_parsers(con)
+    con.execute("create or replace temp table hmac_pads as select ?::blob as ipad, ?::blob as opad", list(hmac_pads(buyer_key)))
+    return readers.stage(con, source, matched.header_row, len(matched.header),
+                         lambda with_row, typed=frozenset(): typed_select(matched, with_row, typed),
+                         native_types(matched))
+
+
+def load_matched(con, source, matched: Match, result: LoadResult, sha, started, exported_at, malformed) -> None:
     """The body of one load, inside the caller's transaction."""
     fmt = matched.format
     load_id = scalar(con, "select nextval('load_id_seq')")
@@ -119,18 +133,13 @@ def load_matched(con, source, matched: Match, result: LoadResult, sha, started, 
     con.execute(
         "insert into loads (load_id, file_name, sha256, format, exported_at, status, started_at) "
         "values (?, ?, ?, ?, ?, 'loaded', ?)", [load_id, source.path.name, sha, fmt.name, exported_at, started])
-    warehouse.load_parsers(con)
-    malformed = readers.stage(con, source, matched.header_row, len(matched.header))
-    con.execute("create or replace temp table hmac_pads as select ?::blob as ipad, ?::blob as opad", list(hmac_pads(buyer_key)))
-    con.execute(typed_sql(matched))
     record_malformed(con, load_id, malformed)
     record_rejects(con, load_id, matched)
-    con.execute("delete from typed where _row in (select row_no from rejects where load_id = ?)", [load_id])
-    con.execute(f"create or replace temp table incoming as {finish_sql(fmt)}")
     if fmt.dedupe:
         record_duplicates(con, load_id, fmt)
+    keep_good_rows(con, load_id)
     counts = upsert(con, fmt, load_id, exported_at)
-    read = scalar(con, "select count(*) from stage") + len(malformed)
+    read = scalar(con, f"select count(*) from {readers.TYPED}") + len(malformed)
     rejected = scalar(con, "select count(distinct row_no) from rejects where load_id = ?", [load_id])
     result.status = "loaded"
     result.rows_read, result.rows_rejected = read, rejected
@@ -140,6 +149,15 @@ def load_matched(con, source, matched: Match, result: LoadResult, sha, started, 
     con.execute(
         "update loads set rows_read = ?, rows_loaded = ?, rows_rejected = ?, rows_superseded = ?, finished_at = ? "
         "where load_id = ?", [read, counts[0], rejected, counts[1], now(), load_id])
+
+
+def keep_good_rows(con, load_id: int) -> None:
+    """The view `typed` that the load queries read: every staged row that was not rejected."""
+    if scalar(con, "select count(*) from rejects where load_id = ?", [load_id]):
+        con.execute(f"create or replace temp view typed as select * from typed_all "
+                    f"where _row not in (select row_no from rejects where load_id = {int(load_id)})")
+    else:
+        con.execute("create or replace temp view typed as select * from typed_all")
 
 
 PARSERS = {
@@ -153,16 +171,43 @@ PARSERS = {
 }
 
 
-def typed_sql(matched: Match) -> str:
-    """Temp table `typed`: each field parsed from its column (NULL where the file lacks it), raw text kept beside."""
-    selects = ["_row"]
+# A column the CSV reader typed is already a value; only the believable-date rule is left to apply.
+TYPED_PARSERS = {
+    "money": "{}",
+    "qty": "{}",
+    "int": "{}",
+    "timestamp": "tpc_believable({})",
+    "date": "cast(tpc_believable(cast({} as timestamp)) as date)",
+}
+NATIVE_TYPES = {"money": "DECIMAL(18,2)", "qty": "DECIMAL(18,3)", "int": "INTEGER", "timestamp": "TIMESTAMP", "date": "DATE"}
+
+
+def native_types(matched: Match) -> dict[int, str]:
+    """The file columns DuckDB's CSV reader can type itself (the fast path for cleanly written exports)."""
+    return {matched.columns[f.name]: NATIVE_TYPES[f.kind] for f in matched.format.fields
+            if f.name in matched.columns and f.kind in NATIVE_TYPES and not f.personal}
+
+
+def typed_select(matched: Match, with_row: bool, typed_columns: frozenset = frozenset()) -> str:
+    """The query over `src` (columns c0..) that parses each field (NULL where the file lacks it), keeps
+    the text of a value that did not parse in <field>__bad (for the reject), and adds derived fields.
+
+    typed_columns are columns the CSV reader already typed: they hold a value or NULL, never bad text.
+    Each value is parsed once (inner query); the outer one only compares.
+    """
+    inner, outer, scratch = (["_row"] if with_row else []), [], []
     for fld in matched.format.fields:
-        column = f"c{matched.columns[fld.name]}" if fld.name in matched.columns else "cast(null as varchar)"
-        selects.append(f"{PARSERS[fld.kind].format(column)} as {fld.name}")
-        if not fld.personal:
-            selects.append(f"tpc_text({column}) as {fld.name}__raw")
-    derived = "".join(f", {sql} as {name}" for name, sql in matched.format.derived)
-    return (f"create or replace temp table typed as select *{derived} from (select {', '.join(selects)} from stage)")
+        index = matched.columns.get(fld.name)
+        column = f"c{index}" if index is not None else "cast(null as varchar)"
+        inner.append(f"{(TYPED_PARSERS if index in typed_columns else PARSERS)[fld.kind].format(column)} as {fld.name}")
+        if not fld.personal and fld.kind != "text":
+            text = f"cast({column} as varchar)" if index in typed_columns else f"nullif(trim({column}), '')"
+            inner.append(f"{text} as {fld.name}__text")
+            scratch.append(f"{fld.name}__text")
+            outer.append(f"case when {fld.name} is null then left({fld.name}__text, 80) end as {fld.name}__bad")
+    outer += [f"{sql} as {name}" for name, sql in matched.format.derived]
+    keep = f"* exclude ({', '.join(scratch)})" if scratch else "*"
+    return f"select {', '.join([keep] + outer)} from (select {', '.join(inner)} from src)"
 
 
 def record_malformed(con, load_id: int, malformed: list[tuple[int, str]]) -> None:
@@ -171,36 +216,35 @@ def record_malformed(con, load_id: int, malformed: list[tuple[int, str]]) -> Non
                         [[load_id, row, message] for row, message in malformed])
 
 
+MANGLED = r"regexp_full_match({}, '\d+(\.\d+)?[Ee]\+?\d+')"
+
+
 def record_rejects(con, load_id: int, matched: Match) -> None:
     """One reject per bad value: missing where required, or not a value of its kind, or failing a format check."""
     for fld in matched.format.fields:
         if fld.name not in matched.columns:
             continue
         header = matched.header_of(fld.name)
-        value = "null" if fld.personal else f"left({fld.name}__raw, 80)"
+        checked = fld.kind != "text" and not fld.personal
         if fld.required_value:
-            insert_rejects(con, load_id, header, "missing_value", f"{raw(fld)} is null", "null")
-        if fld.kind != "text" and not fld.personal:
-            code = "excel_mangled_id" if fld.kind == "order_id" else f"bad_{fld.kind}"
-            condition = f"{fld.name}__raw is not null and {fld.name} is null"
+            missing = f"{fld.name} is null" + (f" and {fld.name}__bad is null" if checked else "")
+            insert_rejects(con, load_id, header, "missing_value", missing, "null")
+        if checked:
+            bad = f"{fld.name}__bad"
             if fld.kind == "order_id":
-                insert_rejects(con, load_id, header, "excel_mangled_id",
-                               condition + rf" and regexp_full_match({fld.name}__raw, '\d+(\.\d+)?[Ee]\+?\d+')", value)
-                code, condition = "bad_order_id", condition + rf" and not regexp_full_match({fld.name}__raw, '\d+(\.\d+)?[Ee]\+?\d+')"
-            insert_rejects(con, load_id, header, code, condition, value)
+                insert_rejects(con, load_id, header, "excel_mangled_id", f"{bad} is not null and {MANGLED.format(bad)}", bad)
+                insert_rejects(con, load_id, header, "bad_order_id", f"{bad} is not null and not {MANGLED.format(bad)}", bad)
+            else:
+                insert_rejects(con, load_id, header, f"bad_{fld.kind}", f"{bad} is not null", bad)
     for field_name, condition, code in matched.format.checks:
         header = matched.header_of(field_name) if field_name in matched.columns else field_name
-        insert_rejects(con, load_id, header, code, condition, f"left({field_name}__raw, 80)")
-
-
-def raw(fld) -> str:
-    return f"{fld.name}__raw" if not fld.personal else fld.name
+        insert_rejects(con, load_id, header, code, condition, f"left(cast({field_name} as varchar), 80)")
 
 
 def insert_rejects(con, load_id: int, header: str, code: str, condition: str, value_sql: str) -> None:
     assert code in REASONS, code
     con.execute(
-        f"insert into rejects select ?, _row, ?, ?, {value_sql} from typed where {condition}",
+        f"insert into rejects select ?, _row, ?, ?, {value_sql} from typed_all where {condition}",
         [load_id, header, code])
 
 
@@ -215,33 +259,46 @@ def record_duplicates(con, load_id: int, fmt: Format) -> None:
     con.execute(
         f"""insert into rejects
         select ?, _row, ?, 'duplicate_row', 'same as row ' || first_row
-        from (select _row, min(_row) over (partition by {key}) as first_row from incoming)
-        where _row <> first_row""", [load_id, "/".join(fmt.group_key)])
-    con.execute(f"delete from incoming where _row not in (select min(_row) from incoming group by {key})")
+        from (select _row, min(_row) over (partition by {key}) as first_row from typed_all
+              where _row not in (select row_no from rejects where load_id = ?))
+        where _row <> first_row""", [load_id, "/".join(fmt.group_key), load_id])
 
 
 def upsert(con, fmt: Format, load_id: int, exported_at: dt.datetime) -> tuple[int, int]:
-    """Replace the groups an older (or same-age) export holds; keep the ones a newer export holds.
+    """Insert the file's rows, then settle each group key (receipt, order, lead, product) that another
+    load also holds: the newer export's rows stay, the older's go.
 
-    Returns (rows loaded, rows superseded by a newer export).
+    Returns (rows loaded, rows superseded by a newer export). Only rows whose first key falls in the
+    file's key range are compared, so loading disjoint exports costs no comparison at all.
     """
-    table = fmt.table
-    match_key = " and ".join(f"t.{k} = n.{k}" for k in fmt.group_key)
+    table, keys = fmt.table, fmt.group_key
+    con.execute(f"insert into {table} by name select * exclude (_row), {int(load_id)} as load_id from ({finish_sql(fmt)})")
+    inserted = scalar(con, f"select count(*) from {table} where load_id = ?", [load_id])
+    if not inserted:
+        return 0, 0
+    low, high = first_row(con, f"select min({keys[0]}), max({keys[0]}) from {table} where load_id = ?", [load_id])
+    same_key = " and ".join(f"n.{k} = t.{k}" for k in keys)
     con.execute(
-        f"""delete from {table} as t where exists (select 1 from incoming as n where {match_key})
-        and t.load_id in (select load_id from loads where exported_at <= ?)""", [exported_at])
-    columns = [d[0] for d in con.execute("select * from incoming limit 0").description if d[0] != "_row"]
-    column_list = ", ".join(columns)
-    before = scalar(con, f"select count(*) from {table}")
-    con.execute(
-        f"""insert into {table} ({column_list}, load_id)
-        select {column_list}, ? from incoming as n
-        where not exists (select 1 from {table} as t where {match_key})""", [load_id])
-    loaded = scalar(con, f"select count(*) from {table}") - before
-    total = scalar(con, "select count(*) from incoming")
-    return loaded, total - loaded
+        f"""create or replace temp table conflicts as
+        select distinct {', '.join(f't.{k}' for k in keys)}, l.exported_at > ? as existing_newer
+        from {table} as t join loads as l on l.load_id = t.load_id
+        where t.load_id <> ? and t.{keys[0]} between ? and ?
+          and exists (select 1 from {table} as n where n.load_id = ? and {same_key})""",
+        [exported_at, load_id, low, high, load_id])
+    if not scalar(con, "select count(*) from conflicts"):
+        return inserted, 0
+    in_conflict = " and ".join(f"c.{k} = t.{k}" for k in keys)
+    con.execute(f"delete from {table} as t where t.load_id <> ? and exists "
+                f"(select 1 from conflicts as c where {in_conflict} and not c.existing_newer)", [load_id])
+    superseded = scalar(con, f"select count(*) from {table} as t where t.load_id = ? and exists "
+                             f"(select 1 from conflicts as c where {in_conflict} and c.existing_newer)", [load_id])
+    con.execute(f"delete from {table} as t where t.load_id = ? and exists "
+                f"(select 1 from conflicts as c where {in_conflict} and c.existing_newer)", [load_id])
+    return inserted - superseded, superseded
 
 
 def drop_temp(con) -> None:
-    for table in ("stage", "typed", "incoming", "hmac_pads"):
+    con.execute("drop view if exists temp.typed; drop view if exists temp.typed_all")
+    for table in ("hmac_pads", "conflicts"):
         con.execute(f"drop table if exists temp.{table}")
+    con.execute(f"drop table if exists {readers.TYPED}")

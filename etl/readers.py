@@ -83,21 +83,31 @@ def csv_head(path: Path, encoding: str) -> list[list[str]]:
     return head
 
 
-def stage(con: duckdb.DuckDBPyConnection, source: Source, header_row: int, width: int, table: str = "stage") -> list[tuple[int, str]]:
-    """Create temp table `table` (_row, c0..c{width-1} as text) from the rows below the header.
+TYPED = "etl_typed"
 
-    Returns the malformed rows (wrong number of columns) as (row, message); they are not staged.
-    _row is the row number a spreadsheet shows (the header's own row counts).
+
+def stage(con: duckdb.DuckDBPyConnection, source: Source, header_row: int, width: int, select,
+          native: dict[int, str] | None = None) -> list[tuple[int, str]]:
+    """Create table etl_typed from the rows below the header, through the query `select(with_row)` over `src`.
+
+    `src` has text columns c0..c{width-1} (and `_row` when with_row); the query types them. The table is created in
+    the warehouse being loaded (not as a temp table) so a large file is written out compressed as it
+    is read instead of being held in memory. Afterwards the temp view `typed_all` adds `_row`, the row number
+    a spreadsheet shows (the header's own row counts). Returns the malformed rows (wrong number of
+    columns) as (row, message); they are not staged.
     """
     if source.kind == "xlsx":
-        rows = source.rows[header_row:]
-        stage_rows(con, rows, header_row + 1, width, table)
+        stage_rows(con, source.rows[header_row:], header_row + 1, width, select)
         return []
     text_path, temporary = utf8_copy(source)
     try:
-        if stage_csv_fast(con, text_path, header_row, width, table):
+        # DuckDB types the cleanly written columns itself; any cell it cannot read sends the whole file
+        # down the tolerant path, where every value is parsed from text and bad ones are reported
+        if native and stage_csv_fast(con, text_path, header_row, width, select, native):
             return []
-        return stage_csv_exact(con, text_path, header_row, width, table)
+        if stage_csv_fast(con, text_path, header_row, width, select):
+            return []
+        return stage_csv_exact(con, text_path, header_row, width, select)
     finally:
         if temporary:
             os.unlink(text_path)
@@ -125,32 +135,34 @@ def utf8_copy(source: Source) -> tuple[Path, bool]:
     return Path(name), True
 
 
-def csv_options(header_row: int, width: int) -> str:
-    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+def csv_options(header_row: int, width: int, native: dict[int, str] | None = None) -> str:
+    columns = ", ".join(f"'c{i}': '{(native or {}).get(i, 'VARCHAR')}'" for i in range(width))
     return (f"header = false, skip = {header_row}, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
             f"columns = {{{columns}}}, strict_mode = false, max_line_size = 8388608")
 
 
-def stage_csv_fast(con: duckdb.DuckDBPyConnection, path: Path, header_row: int, width: int, table: str) -> bool:
-    """DuckDB's parallel reader; False when some row has the wrong number of columns."""
+def stage_csv_fast(con: duckdb.DuckDBPyConnection, path: Path, header_row: int, width: int, select,
+                   native: dict[int, str] | None = None) -> bool:
+    """DuckDB's parallel reader; False when some row has the wrong number of columns (or, with native
+    types, a cell that is not a plain value of its type)."""
     con.execute("drop table if exists reject_errors; drop table if exists reject_scans")
+    source = f"read_csv(?, {csv_options(header_row, width, native)}, store_rejects = true)"
+    typed = frozenset(native or ())
     try:
-        con.execute(
-            f"create or replace temp table {table}_raw as select * from read_csv(?, {csv_options(header_row, width)}, "
-            "store_rejects = true)", [str(path)])
+        con.execute(f"create or replace table {TYPED} as with src as (select * from {source}) {select(False, typed)}",
+                    [str(path)])
     except duckdb.Error as exc:
         raise ReadError(f"{path.name}: cannot be read as CSV: {str(exc).splitlines()[0]}") from None
     if scalar(con, "select count(*) from reject_errors"):
-        con.execute(f"drop table {table}_raw")
+        con.execute(f"drop table {TYPED}")
         return False
-    # rowids of rows written inside a transaction start at an offset, but stay in file order
-    con.execute(f"create or replace temp table {table} as select cast(rowid - (select min(rowid) from {table}_raw) as bigint)"
-                f" + {header_row + 1} as _row, * from {table}_raw")
-    con.execute(f"drop table {table}_raw")
+    # rows written inside a transaction get row ids from an offset, but in file order
+    base = scalar(con, f"select coalesce(min(rowid), 0) from {TYPED}")
+    con.execute(f"create or replace temp view typed_all as select rowid - {base} + {header_row + 1} as _row, * from {TYPED}")
     return True
 
 
-def stage_csv_exact(con: duckdb.DuckDBPyConnection, path: Path, header_row: int, width: int, table: str) -> list[tuple[int, str]]:
+def stage_csv_exact(con: duckdb.DuckDBPyConnection, path: Path, header_row: int, width: int, select) -> list[tuple[int, str]]:
     """Python's csv reader, slower but exact about which record is malformed."""
     good, malformed = [], []
     with path.open("r", encoding="utf-8-sig", newline="") as fh:
@@ -162,22 +174,23 @@ def stage_csv_exact(con: duckdb.DuckDBPyConnection, path: Path, header_row: int,
                 good.append([index, *row[:width]])
             elif any(c.strip() for c in row):
                 malformed.append((index, f"expected {width} columns, found {len(row)}"))
-    stage_rows(con, [r[1:] for r in good], None, width, table, numbers=[r[0] for r in good])
+    stage_rows(con, [r[1:] for r in good], None, width, select, numbers=[r[0] for r in good])
     return malformed
 
 
-def stage_rows(con, rows, first_row, width, table, numbers=None) -> None:
-    """Stage rows already in memory (XLSX, or the exact CSV path) through Arrow."""
+def stage_rows(con, rows, first_row, width, select, numbers=None) -> None:
+    """Stage rows already in memory (XLSX, or the exact CSV path) through Arrow, with their row numbers."""
     numbers = numbers if numbers is not None else list(range(first_row, first_row + len(rows)))
-    columns = {"_row": pa.array(numbers, pa.int64())}
-    for i in range(width):
-        columns[f"c{i}"] = pa.array([row[i] if i < len(row) else None for row in rows], pa.string())
-    arrow = pa.table(columns)
     keep = [i for i, row in enumerate(rows) if any(cell not in (None, "") for cell in row)]
-    arrow = arrow.take(pa.array(keep, pa.int64())) if len(keep) != len(rows) else arrow
-    con.register(f"{table}_arrow", arrow)
-    con.execute(f"create or replace temp table {table} as select * from {table}_arrow")
-    con.unregister(f"{table}_arrow")
+    columns = {"_row": pa.array([numbers[i] for i in keep], pa.int64())}
+    for c in range(width):
+        columns[f"c{c}"] = pa.array([rows[i][c] if c < len(rows[i]) else None for i in keep], pa.string())
+    con.register("etl_arrow", pa.table(columns))
+    try:
+        con.execute(f"create or replace table {TYPED} as with src as (select * from etl_arrow) {select(True)}")
+    finally:
+        con.unregister("etl_arrow")
+    con.execute(f"create or replace temp view typed_all as select * from {TYPED}")
 
 
 def read_xlsx_rows(path: Path) -> list[list[str]]:

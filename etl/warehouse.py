@@ -7,6 +7,7 @@ import duckdb
 
 from etl import config
 
+WRITER_MEMORY = "700MB"
 VIEWS = (
     "products",
     "brands",
@@ -31,6 +32,8 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     config = {"enable_external_access": False} if read_only else {}
     con = duckdb.connect(str(path), read_only=read_only, config=config)
     if not read_only:
+        # a load of ten million lines spills to disk rather than growing past the machine's share
+        con.execute(f"set memory_limit = '{WRITER_MEMORY}'")
         ensure_schema(con)
     return con
 

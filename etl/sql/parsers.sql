@@ -1,30 +1,40 @@
 -- Parsers for the values channel exports write; each returns NULL when the text is not a value of its kind.
--- Loaded as temporary macros into the ETL's connection only.
+-- Loaded as temporary macros into the ETL's connection only. Each tries the plain spelling first with a
+-- cast (fast, and what almost every cell is) and falls back to the tolerant path only where that fails.
 
 -- full-width digits and punctuation (０-９，．－：／) as ASCII
 create or replace temp macro tpc_halfwidth(s) as
     translate(s, '０１２３４５６７８９，．－：／　', '0123456789,.-:/ ');
 
--- trimmed text, NULL when empty; unwraps Excel's ="…" guard and a leading apostrophe
-create or replace temp macro tpc_text(s) as
+-- text as exports guard it: Excel's ="…" wrapper or a leading apostrophe removed
+create or replace temp macro tpc_unguard(s) as
     nullif(trim(regexp_replace(trim(s), '^=?"(.*)"$|^''(.*)$', '\1\2')), '');
+
+-- trimmed text, NULL when empty
+create or replace temp macro tpc_text(s) as
+    case when starts_with(ltrim(s), '=') or starts_with(ltrim(s), '''') then tpc_unguard(s) else nullif(trim(s), '') end;
 
 -- money: '1,234.50', '¥1,234.50', '128.00元', full-width digits; DECIMAL(18,2)
 create or replace temp macro tpc_money(s) as
-    try_cast(regexp_replace(tpc_halfwidth(tpc_text(s)), '[,\s元¥￥]|^RMB', '', 'g') as decimal(18, 2));
+    coalesce(
+        try_cast(s as decimal(18, 2)),
+        try_cast(regexp_replace(tpc_halfwidth(tpc_text(s)), '[,\s元¥￥]|^RMB', '', 'g') as decimal(18, 2)));
 
 -- quantity: up to three decimals (bulk goods sell by weight)
 create or replace temp macro tpc_qty(s) as
-    try_cast(regexp_replace(tpc_halfwidth(tpc_text(s)), '[,\s]', '', 'g') as decimal(18, 3));
+    coalesce(
+        try_cast(s as decimal(18, 3)),
+        try_cast(regexp_replace(tpc_halfwidth(tpc_text(s)), '[,\s]', '', 'g') as decimal(18, 3)));
 
 -- an integer count
 create or replace temp macro tpc_int(s) as
-    try_cast(regexp_replace(tpc_halfwidth(tpc_text(s)), '[,\s]', '', 'g') as integer);
+    coalesce(try_cast(s as integer), try_cast(regexp_replace(tpc_halfwidth(tpc_text(s)), '[,\s]', '', 'g') as integer));
 
 -- timestamps as exports write them: 2020-03-01 09:05:01, 2020/3/1 9:05 (Excel re-save), 2020年3月1日,
--- ISO with T, or an Excel serial day number; only years 2000-2099 are believed
+-- ISO with T, or an Excel serial day number
 create or replace temp macro tpc_timestamp_any(s) as
     coalesce(
+        try_cast(s as timestamp),
         try_strptime(
             regexp_replace(
                 regexp_replace(tpc_halfwidth(tpc_text(s)), '^(\d{4})年(\d{1,2})月(\d{1,2})日\s*', '\1-\2-\3 '),
@@ -35,13 +45,18 @@ create or replace temp macro tpc_timestamp_any(s) as
             then timestamp '1899-12-30' + to_microseconds(cast(round(cast(tpc_text(s) as double) * 86400e6) as bigint))
         end);
 
-create or replace temp macro tpc_timestamp(s) as
-    case when year(tpc_timestamp_any(s)) between 2000 and 2099 then tpc_timestamp_any(s) end;
+-- only years 2000-2099 are believed (a typo like 2202 or a stray serial number is an error)
+create or replace temp macro tpc_believable(t) as
+    case when t >= timestamp '2000-01-01' and t < timestamp '2100-01-01' then t end;
+
+create or replace temp macro tpc_timestamp(s) as tpc_believable(tpc_timestamp_any(s));
 
 create or replace temp macro tpc_date(s) as cast(tpc_timestamp(s) as date);
 
--- order numbers: digits only, kept as text (16-19 digits would lose precision as numbers)
+-- order numbers: letters, digits, - and _, kept as text (16-19 digits would lose precision as numbers)
+create or replace temp macro tpc_order_id_tolerant(t) as
+    case when regexp_full_match(t, '[0-9A-Za-z][0-9A-Za-z_\-]*') then t end;
+
 create or replace temp macro tpc_order_id(s) as
-    case when regexp_full_match(tpc_halfwidth(tpc_text(s)), '[0-9A-Za-z][0-9A-Za-z_\-]*')
-          and not regexp_full_match(tpc_text(s), '\d+(\.\d+)?[Ee]\+?\d+')
-        then tpc_halfwidth(tpc_text(s)) end;
+    case when regexp_full_match(s, '[0-9A-Za-z][0-9A-Za-z_\-]*') then s
+         else tpc_order_id_tolerant(tpc_halfwidth(tpc_text(s))) end;
