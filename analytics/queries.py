@@ -23,7 +23,7 @@ def grain_of(grain: str) -> str:
 
 def date_bounds() -> tuple[dt.date, dt.date] | None:
     """First and last day with a paid sale."""
-    row = query("select min(sale_date) as first, max(sale_date) as last from sales where is_paid")
+    row = query("select min(sale_date) as first, max(sale_date) as last from sales_daily")
     if row.empty or pd.isna(row.at[0, "first"]):
         return None
     return row.at[0, "first"], row.at[0, "last"]
@@ -33,7 +33,7 @@ def freshness() -> pd.DataFrame:
     """Per channel: the last day with a sale, and when its last file was loaded."""
     return query("""
         with last_sale as (
-            select channel, max(sale_date) as last_sale, count(*) as lines from sales where is_paid group by channel
+            select channel, max(sale_date) as last_sale, sum(lines) as lines from sales_daily group by channel
         ),
         last_load as (
             select
@@ -53,35 +53,48 @@ def freshness() -> pd.DataFrame:
 def filter_options() -> pd.DataFrame:
     """Every brand, category and product that sold, for the filter widgets."""
     return query(f"""
-        select distinct {BRAND} as brand, {CATEGORY} as category, sku, any_value(product_name) over (partition by sku) as product_name
-        from sales where sku is not null or channel = 'exhibition'
-        order by brand, category, sku""")
+        select {BRAND} as brand, {CATEGORY} as category, sku, any_value(product_name) as product_name
+        from sales_daily group by all order by brand, category, sku""")
 
 
 # ---- overview ---------------------------------------------------------------------------------
 
-# The sales side of every overview metric (definitions in analytics.metrics and the catalog's help texts)
-SALES_METRICS = """
-    coalesce(sum(net_rmb) filter (where is_paid), 0) as net_revenue,
-    count(distinct channel || ':' || order_id) filter (where is_paid and status <> 'returned') as orders,
-    coalesce(sum(qty) filter (where is_paid and channel <> 'exhibition'), 0) as units,
-    count(distinct brand) filter (where is_paid and net_rmb > 0) as active_brands,
-    count(distinct sku) filter (where is_paid and channel <> 'exhibition' and qty > 0) as products_sold,
-    coalesce(sum(gross_rmb) filter (where is_paid), 0) as gross,
-    coalesce(sum(refund_rmb) filter (where is_paid), 0) as refunds"""
+def sales_metrics(where: str) -> str:
+    """The sales side of every overview metric, over the daily marts (definitions: the catalog's help texts).
+
+    Active brands and products sold count those with positive net revenue / units over the whole range;
+    orders come from orders_daily, so only the channel filter applies to them.
+    """
+    return f"""
+        with s as (select * from sales_daily where {where}),
+        o as (select coalesce(sum(orders), 0) as orders from orders_daily
+              where sale_date between ? and ? and (? or list_contains(?::varchar[], channel)))
+        select
+            coalesce(sum(net_rmb), 0) as net_revenue,
+            (select orders from o) as orders,
+            coalesce(sum(qty) filter (where channel <> 'exhibition'), 0) as units,
+            (select count(*) from (select brand from s where brand is not null group by brand having sum(net_rmb) > 0)) as active_brands,
+            (select count(*) from (select sku from s where channel <> 'exhibition' and sku is not null group by sku having sum(qty) > 0)) as products_sold,
+            coalesce(sum(gross_rmb), 0) as gross,
+            coalesce(sum(refund_rmb), 0) as refunds
+        from s"""
 
 
 def kpis(f: Filters) -> dict:
     """Every overview metric over one date range."""
     where, params = sales_where(f)
     with_leads = not f.channels or "exhibition" in f.channels
-    row = query(f"""
+    sales = query(sales_metrics(where), [*params, f.start, f.end, not f.channels, list(f.channels)]).iloc[0].to_dict()
+    if f.brands or f.categories or f.products:
+        # orders_daily knows channels only: a product filter counts distinct orders on the lines themselves
+        sales["orders"] = query(f"select count(distinct channel || ':' || order_id) as orders from sales "
+                                f"where {where} and is_paid and status <> 'returned'", params).iat[0, 0]
+    leads = query("""
         select
-            {SALES_METRICS},
-            (select count(*) from leads where ? and event_start between ? and ?) as leads,
-            (select coalesce(sum(deal_amount_rmb), 0) from leads where ? and stage = 'won' and deal_date between ? and ?) as deal_amount
-        from sales where {where}""", [with_leads, f.start, f.end, with_leads, f.start, f.end, *params])
-    return row.iloc[0].to_dict()
+            (select count(*) from leads where event_start between ? and ?) as leads,
+            (select coalesce(sum(deal_amount_rmb), 0) from leads where stage = 'won' and deal_date between ? and ?) as deal_amount
+        """, [f.start, f.end, f.start, f.end]).iloc[0].to_dict()
+    return {**sales, **(leads if with_leads else {"leads": 0, "deal_amount": 0})}
 
 
 def kpi_series(f: Filters, grain: str) -> pd.DataFrame:
@@ -91,8 +104,26 @@ def kpi_series(f: Filters, grain: str) -> pd.DataFrame:
     with_leads = not f.channels or "exhibition" in f.channels
     return query(f"""
         with s as (
-            select date_trunc(?, sale_date) as period, {SALES_METRICS}
-            from sales where {where} group by 1
+            select date_trunc(?, sale_date) as period, brand, sku, channel, net_rmb, qty, gross_rmb, refund_rmb
+            from sales_daily where {where}
+        ),
+        totals as (
+            select period, sum(net_rmb) as net_revenue, coalesce(sum(qty) filter (where channel <> 'exhibition'), 0) as units,
+                   sum(gross_rmb) as gross, sum(refund_rmb) as refunds
+            from s group by period
+        ),
+        brands as (
+            select period, count(*) as active_brands from (
+                select period, brand from s where brand is not null group by all having sum(net_rmb) > 0) group by period
+        ),
+        products as (
+            select period, count(*) as products_sold from (
+                select period, sku from s where channel <> 'exhibition' and sku is not null group by all having sum(qty) > 0)
+            group by period
+        ),
+        o as (
+            select date_trunc(?, sale_date) as period, sum(orders) as orders from orders_daily
+            where sale_date between ? and ? and (? or list_contains(?::varchar[], channel)) group by 1
         ),
         l as (
             select date_trunc(?, event_start) as period, count(*) as leads
@@ -102,8 +133,10 @@ def kpi_series(f: Filters, grain: str) -> pd.DataFrame:
             select date_trunc(?, deal_date) as period, sum(deal_amount_rmb) as deal_amount
             from leads where ? and stage = 'won' and deal_date between ? and ? group by 1
         )
-        select * from s full join l using (period) full join d using (period) order by period""",
-        [grain, *params, grain, with_leads, f.start, f.end, grain, with_leads, f.start, f.end])
+        select * from totals full join brands using (period) full join products using (period) full join o using (period)
+        full join l using (period) full join d using (period) order by period""",
+        [grain, *params, grain, f.start, f.end, not f.channels, list(f.channels),
+         grain, with_leads, f.start, f.end, grain, with_leads, f.start, f.end])
 
 
 def revenue_trend(f: Filters, grain: str) -> pd.DataFrame:
@@ -111,21 +144,20 @@ def revenue_trend(f: Filters, grain: str) -> pd.DataFrame:
     where, params = sales_where(f)
     return query(f"""
         select date_trunc(?, sale_date) as period, channel, sum(net_rmb) as net_rmb
-        from sales where {where} and is_paid group by 1, 2 order by 1, 2""", [grain_of(grain), *params])
+        from sales_daily where {where} group by 1, 2 order by 1, 2""", [grain_of(grain), *params])
 
 
 def channel_mix(f: Filters) -> pd.DataFrame:
     where, params = sales_where(f)
     return query(f"""
-        select channel, sum(net_rmb) as net_rmb, count(distinct order_id) as orders
-        from sales where {where} and is_paid group by 1 order by 2 desc""", params)
+        select channel, sum(net_rmb) as net_rmb from sales_daily where {where} group by 1 order by 2 desc""", params)
 
 
 def top_brands(f: Filters, n: int = 10) -> pd.DataFrame:
     where, params = sales_where(f)
     return query(f"""
         select {BRAND} as brand, sum(net_rmb) as net_rmb
-        from sales where {where} and is_paid group by 1 order by 2 desc, 1 limit ?""", [*params, n])
+        from sales_daily where {where} group by 1 order by 2 desc, 1 limit ?""", [*params, n])
 
 
 def top_products(f: Filters, n: int = 10) -> pd.DataFrame:
@@ -133,7 +165,7 @@ def top_products(f: Filters, n: int = 10) -> pd.DataFrame:
     return query(f"""
         select sku, any_value(product_name) as product_name, any_value({BRAND}) as brand,
                sum(net_rmb) as net_rmb, sum(qty) as qty
-        from sales where {where} and is_paid and sku is not null group by 1 order by 4 desc, 1 limit ?""", [*params, n])
+        from sales_daily where {where} and sku is not null group by 1 order by 4 desc, 1 limit ?""", [*params, n])
 
 
 def largest_drops(f: Filters, n: int = 5) -> pd.DataFrame:
@@ -141,8 +173,8 @@ def largest_drops(f: Filters, n: int = 5) -> pd.DataFrame:
     where, params = sales_where(f)
     where_before, params_before = sales_where(f.shifted_years(-1))
     return query(f"""
-        with now as (select {BRAND} as brand, sum(net_rmb) as net_rmb from sales where {where} and is_paid group by 1),
-        before as (select {BRAND} as brand, sum(net_rmb) as net_rmb from sales where {where_before} and is_paid group by 1)
+        with now as (select {BRAND} as brand, sum(net_rmb) as net_rmb from sales_daily where {where} group by 1),
+        before as (select {BRAND} as brand, sum(net_rmb) as net_rmb from sales_daily where {where_before} group by 1)
         select
             brand,
             coalesce(now.net_rmb, 0) as net_rmb,
@@ -157,7 +189,7 @@ def largest_drops(f: Filters, n: int = 5) -> pd.DataFrame:
 # ---- annual results ---------------------------------------------------------------------------
 
 def years_with_data() -> list[int]:
-    rows = query("select distinct year(sale_date) as y from sales where is_paid union select distinct year(event_start) from leads order by 1")
+    rows = query("select distinct year(sale_date) as y from sales_daily union select distinct year(event_start) from leads order by 1")
     return [int(y) for y in rows.iloc[:, 0].dropna()]
 
 
@@ -169,10 +201,10 @@ def annual_results(years: list[int]) -> pd.DataFrame:
             select
                 year(sale_date) as year,
                 coalesce(sum(net_rmb) filter (where channel = 'storefront'), 0) as storefront_net_rmb,
-                count(distinct brand) filter (where channel = 'tmall' and is_paid and brand is not null) as tmall_brands,
-                count(distinct sku) filter (where channel = 'tmall' and is_paid and sku is not null) as tmall_products,
+                count(distinct brand) filter (where channel = 'tmall' and brand is not null) as tmall_brands,
+                count(distinct sku) filter (where channel = 'tmall' and sku is not null) as tmall_products,
                 coalesce(sum(net_rmb) filter (where channel = 'tmall'), 0) as tmall_net_rmb
-            from sales where is_paid and year(sale_date) in (select year from y) group by 1
+            from sales_daily where year(sale_date) in (select year from y) group by 1
         ),
         l as (
             select year(event_start) as year, count(distinct company) as exhibition_companies, count(*) as exhibition_leads
@@ -190,7 +222,7 @@ def monthly_by_channel(year: int) -> pd.DataFrame:
     """Net revenue per month and channel for a year and the year before."""
     return query("""
         select year(sale_date) as year, month(sale_date) as month, channel, sum(net_rmb) as net_rmb
-        from sales where is_paid and sale_date between make_date(? - 1, 1, 1) and make_date(?, 12, 31)
+        from sales_daily where sale_date between make_date(? - 1, 1, 1) and make_date(?, 12, 31)
         group by 1, 2, 3 order by 1, 2, 3""", [year, year])
 
 
@@ -203,11 +235,11 @@ def brand_counts(f: Filters, grain: str) -> pd.DataFrame:
     return query(f"""
         with firsts as (
             select channel, brand, min(date_trunc(?, sale_date)) as first_period
-            from sales where is_paid and brand is not null group by 1, 2
+            from sales_daily where brand is not null group by 1, 2
         ),
         active as (
             select distinct date_trunc(?, sale_date) as period, channel, brand
-            from sales where {where} and is_paid and brand is not null
+            from sales_daily where {where} and brand is not null
         )
         select period, channel,
                count(*) filter (where period = first_period) as new_brands,
@@ -227,12 +259,12 @@ def sales_detail(f: Filters) -> pd.DataFrame:
             {CATEGORY} as category,
             sku,
             any_value(product_name) as product_name,
-            count(distinct order_id) as orders,
+            sum(orders) as orders,
             sum(qty) as qty,
             sum(gross_rmb) as gross_rmb,
             sum(refund_rmb) as refund_rmb,
             sum(net_rmb) as net_rmb
-        from sales where {where} and is_paid
+        from sales_daily where {where}
         group by 1, 2, 3, 4, 5
         order by 1, 2, net_rmb desc""", params)
 
@@ -247,9 +279,9 @@ def brand_leaderboard(f: Filters) -> pd.DataFrame:
         with now as (
             select {BRAND} as brand, sum(net_rmb) as net_rmb, count(distinct sku) as products,
                    string_agg(distinct channel, ', ' order by channel) as channels
-            from sales where {where} and is_paid group by 1
+            from sales_daily where {where} group by 1
         ),
-        before as (select {BRAND} as brand, sum(net_rmb) as net_rmb from sales where {where_before} and is_paid group by 1)
+        before as (select {BRAND} as brand, sum(net_rmb) as net_rmb from sales_daily where {where_before} group by 1)
         select
             now.brand,
             now.net_rmb,
@@ -267,14 +299,14 @@ def brand_products(f: Filters, brand: str) -> pd.DataFrame:
     return query(f"""
         select sku, any_value(product_name) as product_name, any_value({CATEGORY}) as category,
                sum(qty) as qty, sum(net_rmb) as net_rmb
-        from sales where {where} and is_paid and sku is not null group by 1 order by net_rmb desc, sku""", params)
+        from sales_daily where {where} and sku is not null group by 1 order by net_rmb desc, sku""", params)
 
 
 def brand_trend(f: Filters, brand: str) -> pd.DataFrame:
     where, params = sales_where(f.narrowed(brands=(brand,)))
     return query(f"""
         select date_trunc('month', sale_date)::date as period, channel, sum(net_rmb) as net_rmb
-        from sales where {where} and is_paid group by 1, 2 order by 1, 2""", params)
+        from sales_daily where {where} group by 1, 2 order by 1, 2""", params)
 
 
 def product_pareto(f: Filters) -> pd.DataFrame:
@@ -283,7 +315,7 @@ def product_pareto(f: Filters) -> pd.DataFrame:
     return query(f"""
         with p as (
             select sku, any_value(product_name) as product_name, any_value({BRAND}) as brand, sum(net_rmb) as net_rmb
-            from sales where {where} and is_paid and sku is not null group by 1
+            from sales_daily where {where} and sku is not null group by 1
             having sum(net_rmb) > 0
         )
         select
@@ -351,4 +383,8 @@ def reject_list(limit: int = 5000) -> pd.DataFrame:
 
 
 def unknown_products() -> pd.DataFrame:
-    return query("select * from unknown_products order by net_rmb desc")
+    return query("""
+        select channel, sku as code, any_value(product_name) as product_name, sum(lines) as lines, sum(net_rmb) as net_rmb,
+               min(sale_date) as first_sold, max(sale_date) as last_sold
+        from sales_daily where channel <> 'exhibition' and brand is null
+        group by channel, sku order by net_rmb desc, code""")

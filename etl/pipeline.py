@@ -59,6 +59,8 @@ def load_into_copy(db: Path, files: list[Path], forced_format, progress, on_file
                     results[path] = LoadResult(file=str(path), status="refused", message=f"{path}: no such file")
                     continue
                 results[path] = load_file(con, path, key, forced_format)
+            if any(r.status == "loaded" for r in results.values()):
+                warehouse.build_marts(con)
             con.execute("checkpoint")
         finally:
             con.close()

@@ -43,7 +43,23 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(sql_text("schema.sql"))
     for view in VIEWS:
         con.execute(sql_text(f"views/{view}.sql"))
+    ensure_marts(con)
     con.execute("insert or replace into meta values ('schema_version', ?)", [str(config.SCHEMA_VERSION)])
+
+
+MARTS = ("sales_daily", "orders_daily")
+
+
+def build_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the pre-aggregated tables the dashboard reads (after loads, before publishing)."""
+    for mart in MARTS:
+        con.execute(sql_text(f"marts/{mart}.sql"))
+
+
+def ensure_marts(con: duckdb.DuckDBPyConnection) -> None:
+    existing = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    if not set(MARTS) <= existing:
+        build_marts(con)
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:

@@ -1,0 +1,196 @@
+"""Benchmark the ETL and the dashboard at 1M and 10M sales lines, each figure beside its baseline from the same run.
+
+    python bench/run.py                 # N = 1M and 10M (about 10 minutes here)
+    python bench/run.py --sizes 1000000 --out bench/out
+
+Prints a table and writes bench/RESULTS.md. Every timing is the median of --repeat runs in fresh processes.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import textwrap
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+TIME = shutil.which("time") or "/usr/bin/time"
+
+BASELINE_DUCKDB = """
+import duckdb, sys
+con = duckdb.connect(sys.argv[2])
+con.execute('''create or replace table t as select * from read_csv(?, header=true, auto_detect=false, delim=',', quote='"',
+  escape='"', columns={'order_id':'VARCHAR','sold_at':'TIMESTAMP','code':'VARCHAR','name':'VARCHAR','qty':'DECIMAL(18,3)',
+  'price':'DECIMAL(18,2)','discount':'DECIMAL(18,2)','net':'DECIMAL(18,2)','pay':'VARCHAR','doc':'VARCHAR'})''', [sys.argv[1]])
+con.execute('checkpoint')
+"""
+BASELINE_DUCKDB_TEXT = """
+import duckdb, sys
+con = duckdb.connect(sys.argv[2])
+for i, path in enumerate(sys.argv[1].split(',')):
+    con.execute(f"create or replace table t{i} as select * from read_csv(?, header=true, all_varchar=true)", [path])
+con.execute('checkpoint')
+"""
+BASELINE_PANDAS_SQLITE = """
+import pandas as pd, sqlite3, sys
+frame = pd.read_csv(sys.argv[1], dtype={'销售单号': str, '商品条码': str})
+con = sqlite3.connect(sys.argv[2])
+frame.to_sql('sales', con, if_exists='replace', index=False, chunksize=100_000)
+con.commit()
+"""
+
+
+def timed(args: list[str], env: dict | None = None) -> tuple[float, int]:
+    """Wall seconds and peak RSS (MB) of one fresh process."""
+    started = time.perf_counter()
+    done = subprocess.run([TIME, "-f", "%M", *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, cwd=ROOT)
+    elapsed = time.perf_counter() - started
+    if done.returncode:
+        raise RuntimeError(f"{args[:4]} failed: {done.stderr[-2000:]}")
+    peak_kb = int(done.stderr.strip().splitlines()[-1])
+    return elapsed, peak_kb // 1024
+
+
+def median_of(repeat: int, make) -> tuple[float, int]:
+    runs = [make() for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def fresh(path: Path) -> Path:
+    for leftover in path.parent.glob(path.name + "*"):
+        leftover.unlink()
+    return path
+
+
+def bench_load(work: Path, n: int, repeat: int, rows: list) -> Path:
+    """ETL load of n POS lines beside DuckDB's plain typed read_csv and pandas + SQLite."""
+    csv = work / f"pos_{n}.csv"
+    if not csv.exists():
+        subprocess.run([PY, "bench/generate.py", "pos", str(n), str(csv)], check=True, cwd=ROOT, capture_output=True)
+    size_mb = csv.stat().st_size / 1e6
+    db = work / f"etl_{n}.duckdb"
+    env = {"TPC_BUYER_KEY": "bench"}
+    etl = median_of(repeat, lambda: timed([PY, "-m", "etl", "load", str(csv), "--db", str(fresh(db))], env))
+    base = median_of(repeat, lambda: timed([PY, "-c", BASELINE_DUCKDB, str(csv), str(fresh(work / "base.duckdb"))]))
+    rows.append(("load", f"POS {n:,} lines ({size_mb:,.0f} MB)", etl, base, "DuckDB typed read_csv"))
+    if n <= 1_000_000:
+        pandas = median_of(1, lambda: timed([PY, "-c", BASELINE_PANDAS_SQLITE, str(csv), str(fresh(work / "base.sqlite"))]))
+        rows.append(("load", f"POS {n:,} lines vs pandas", etl, pandas, "pandas read_csv + to_sql SQLite"))
+    reload = median_of(repeat, lambda: timed([PY, "-m", "etl", "load", str(csv), "--db", str(db)], env))
+    rows.append(("reload", f"same POS file again, {n:,}", reload, (1.0, 0), "target: under 1 s"))
+    return db
+
+
+def bench_tmall(work: Path, n: int, repeat: int, rows: list) -> None:
+    folder = work / f"tmall_{n}"
+    if not folder.exists():
+        subprocess.run([PY, "bench/generate.py", "tmall", str(n), str(folder)], check=True, cwd=ROOT, capture_output=True)
+    files = sorted(folder.glob("Export*.csv"))
+    utf8 = []
+    for path in files:   # the baseline reads UTF-8: DuckDB has no GBK reader without a downloaded extension
+        copy = work / (path.stem + ".utf8.csv")
+        if not copy.exists():
+            copy.write_text(path.read_bytes().decode("gb18030"), encoding="utf-8")
+        utf8.append(str(copy))
+    db = work / f"tmall_{n}.duckdb"
+    etl = median_of(repeat, lambda: timed([PY, "-m", "etl", "load", *map(str, files), "--db", str(fresh(db))],
+                                          {"TPC_BUYER_KEY": "bench"}))
+    base = median_of(repeat, lambda: timed([PY, "-c", BASELINE_DUCKDB_TEXT, ",".join(utf8), str(fresh(work / "base.duckdb"))]))
+    rows.append(("load", f"Tmall GBK pair, {n:,} lines", etl, base, "DuckDB read_csv of the UTF-8 pair"))
+
+
+def check_totals(work: Path, n: int, db: Path) -> str:
+    expected = json.loads(subprocess.run([PY, "bench/generate.py", "pos", str(n), str(work / "check.csv")],
+                                         check=True, cwd=ROOT, capture_output=True, text=True).stdout)
+    (work / "check.csv").unlink()
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    lines, net = con.execute("select count(*), sum(net_rmb) from sales where channel = 'storefront'").fetchall()[0]
+    con.close()
+    ok = lines == expected["lines"] and Decimal(net) == Decimal(expected["net_rmb"])
+    return f"{'OK' if ok else 'MISMATCH'}: warehouse {lines:,} lines, {net} RMB; generator {expected['lines']:,} lines, {expected['net_rmb']} RMB"
+
+
+QUERIES = ROOT / "bench" / "page_queries.py"
+APPTEST = ROOT / "bench" / "page_apptest.py"
+
+
+def bench_pages(db: Path, rows: list) -> None:
+    """Each page's query set, cold (fresh process) and warm, beside the same figures in pandas."""
+    out = subprocess.run([PY, str(QUERIES), str(db)], check=True, cwd=ROOT, capture_output=True, text=True).stdout
+    for item in json.loads(out):
+        rows.append(("queries", item["page"], (item["cold"], 0), (item["pandas_cold"], 0), "pandas, frame in memory (cold incl. read)"))
+        rows.append(("queries", item["page"] + " warm", (item["warm"], 0), (item["pandas_warm"], 0), "pandas warm"))
+
+
+def bench_apptest(db: Path, rows: list) -> None:
+    out = subprocess.run([PY, str(APPTEST), str(db)], check=True, cwd=ROOT, capture_output=True, text=True,
+                         env={**os.environ, "TPC_DB": str(db)}).stdout
+    for item in json.loads(out):
+        rows.append(("apptest", item["page"] + " cold", (item["cold"], 0), (item["control_cold"], 0), "no-data control page, cold"))
+        rows.append(("apptest", item["page"] + " warm", (item["warm"], 0), (0.150, 0), "target: under 150 ms"))
+
+
+def bench_app_memory(db: Path, rows: list) -> None:
+    sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
+    from browser import PAGES, browser, open_rendered, running_app
+
+    with running_app(db, {"TPC_BUYER_KEY": "bench"}) as url:
+        pid = int(subprocess.run(["pgrep", "-f", f"streamlit run .*{url.rsplit(':', 1)[1]}"], capture_output=True,
+                                 text=True).stdout.split()[0])
+        with browser() as page:
+            for name in PAGES:
+                open_rendered(page, f"{url}/{'' if name == 'overview' else name}", timeout=180)
+        peak = next(int(line.split()[1]) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                    if line.startswith("VmHWM"))
+    rows.append(("memory", "app serving every page", (0, peak // 1024), (0, 600), "target: under 600 MB"))
+
+
+def report(rows: list, command: str) -> str:
+    lines = [f"Command: `{command}`  ", f"Machine: {os.cpu_count()} cores; each timing is a median of fresh processes.", "",
+             "| what | case | ours: s / peak MB | baseline: s / peak MB | ratio | baseline |", "|---|---|---|---|---|---|"]
+    for kind, case, ours, base, label in rows:
+        ratio = f"{ours[0] / base[0]:.2f}×" if base[0] else (f"{ours[1] / base[1]:.2f}× mem" if base[1] else "")
+        lines.append(f"| {kind} | {case} | {ours[0]:.2f} / {ours[1]} | {base[0]:.2f} / {base[1]} | {ratio} | {label} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000000,10000000")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument("--skip", default="", help="comma list of: pandas,pages,apptest,memory,tmall")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    skip = set(filter(None, args.skip.split(",")))
+    rows, checks = [], []
+    sizes = [int(s) for s in args.sizes.split(",")]
+    for n in sizes:
+        db = bench_load(args.out, n, args.repeat, rows)
+        checks.append(f"{n:,} lines: " + check_totals(args.out, n, db))
+    if "tmall" not in skip:
+        bench_tmall(args.out, 1_000_000, args.repeat, rows)
+    largest = args.out / f"etl_{max(sizes)}.duckdb"
+    if "pages" not in skip:
+        bench_pages(largest, rows)
+    if "apptest" not in skip:
+        bench_apptest(largest, rows)
+    if "memory" not in skip:
+        bench_app_memory(largest, rows)
+    command = "python bench/run.py " + " ".join(sys.argv[1:])
+    text = report(rows, command) + "\n\nCorrectness: " + "; ".join(checks) + "\n"
+    print(text)
+    (ROOT / "bench" / "RESULTS.md").write_text("# Benchmark results\n\n" + text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

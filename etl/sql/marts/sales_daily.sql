@@ -1,0 +1,22 @@
+-- sales_daily: one row per day, channel and product (brand, category, sku) of paid sales lines.
+-- Rebuilt after every load; the dashboard reads it instead of the line-level sales view.
+-- orders counts the distinct orders with that product that day: an order has one sale date, so
+-- summing it over days gives the orders containing the product (not summable across products).
+create or replace table sales_daily as
+select
+    sale_date,
+    channel,
+    brand,
+    category,
+    sku,
+    any_value(product_name) as product_name,
+    count(*) as lines,
+    count(distinct order_id) as orders,
+    sum(qty) as qty,
+    sum(gross_rmb) as gross_rmb,
+    sum(refund_rmb) as refund_rmb,
+    sum(net_rmb) as net_rmb
+from sales
+where is_paid
+group by sale_date, channel, brand, category, sku
+order by sale_date, channel
