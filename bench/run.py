@@ -14,7 +14,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import textwrap
 import time
 from decimal import Decimal
 from pathlib import Path

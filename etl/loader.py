@@ -10,10 +10,10 @@ from pathlib import Path
 
 import duckdb
 
-from etl import config, readers, warehouse
+from etl import readers, warehouse
 from etl.warehouse import first_row, scalar
-from etl.formats import FORMATS, Format, FormatError, Match, detect
-from etl.reasons import REASONS, reason_text
+from etl.formats import Format, FormatError, Match, detect
+from etl.reasons import REASONS
 
 EXPORT_STAMP = re.compile(r"(20\d{2})(\d{2})(\d{2})(\d{2})(\d{2})")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import io
 import os
 import tempfile
 from dataclasses import dataclass

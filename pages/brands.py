@@ -3,7 +3,7 @@ import streamlit as st
 
 from analytics import queries
 from ui import charts, drill, fmt, frame, tables, urlstate, widgets
-from ui.filterbar import label_channel, label_unknown
+from ui.filterbar import label_unknown
 from ui.i18n import t
 
 frame.require_router()

@@ -6,7 +6,6 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from analytics.filters import shift_year
 from ui import filterbar
 
 
