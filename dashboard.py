@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from analytics import queries
-from ui import filterbar, frame, i18n, style, urlstate
+from ui import auth, filterbar, frame, i18n, style, urlstate
 from ui.i18n import t
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
@@ -36,10 +36,13 @@ def page_runner(name: str):
     return run
 
 
-def pages(default: str = "overview") -> dict[str, st.Page]:
+def pages(allowed: tuple[str, ...], default: str = "overview") -> dict[str, st.Page]:
+    """The allowed pages only: a page not given to st.navigation cannot be reached, not even by its URL."""
+    shown = [(name, icon) for name, icon in PAGES if name in allowed]
+    default = default if default in allowed else shown[0][0]
     return {name: st.Page(page_runner(name), title=t(f"nav.{name}"), icon=icon, url_path=name,
                           default=name == default)
-            for name, icon in PAGES}
+            for name, icon in shown}
 
 
 def main(force_page: str | None = None) -> None:
@@ -48,14 +51,21 @@ def main(force_page: str | None = None) -> None:
     urlstate.selectbox("Language · 語言 · 语言", i18n.LANGUAGES, i18n.LANG_KEY, i18n.browser_language(),
                        i18n.LANGUAGE_NAMES.get, container=st.sidebar)
     style.apply()
-    available = pages(force_page or "overview")
+    access, screen = auth.gate()
+    auth.remember(access)
+    if screen is not None:   # login, no access or refusal, whichever page the URL names
+        st.navigation([st.Page(screen, title=t("app.title"), url_path=name, default=name == "overview")
+                       for name, _ in PAGES], position="hidden").run()
+        return
+    available = pages(access.pages, force_page or "overview")
     page = st.navigation(list(available.values()))   # before anything slow, so the sidebar never shows raw file names
     frame.ensure_warehouse()
-    name = next((n for n, p in available.items() if p is page), force_page or "overview")
+    name = next(n for n, p in available.items() if p is page)
     if name in ANALYST_PAGES:
         bounds = queries.date_bounds()
         st.session_state["filters"] = filterbar.render(bounds) if bounds else None
     st.sidebar.caption(t("app.title"))
+    auth.identity(access)
     page.run()
 
 

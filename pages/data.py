@@ -2,7 +2,7 @@
 import streamlit as st
 
 from analytics import queries
-from ui import frame, tables, uploads, widgets
+from ui import auth, frame, tables, uploads, widgets
 from ui.i18n import t
 
 frame.require_router()
@@ -10,7 +10,9 @@ frame.require_router()
 st.title(t("data.title"))
 frame.as_of_line()
 
-view = widgets.choice(t("data.view"), ("upload", "history", "rejects", "unknown", "freshness"), "view", "upload", "data.view")
+reading = ("history", "rejects", "unknown", "freshness")
+views = ("upload", *reading) if auth.current().can_upload else reading   # only admins and managers upload
+view = widgets.choice(t("data.view"), views, "view", views[0], "data.view")
 
 if view == "upload":
     st.caption(t("data.upload_help"))

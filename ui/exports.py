@@ -1,4 +1,4 @@
-"""CSV and XLSX exports of what a table shows, with translated headers and amounts kept exact."""
+"""CSV and XLSX exports of what a table shows, with translated headers, amounts kept exact and no formulas."""
 from __future__ import annotations
 
 import io
@@ -6,20 +6,48 @@ from decimal import Decimal
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 MONEY_FORMAT = "#,##0.00"
 PERCENT_FORMAT = "0.0%"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(value):
+    """Text a spreadsheet would run as a formula, behind an apostrophe (OWASP CSV injection).
+
+    Only text: a number, however negative, stays a number.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def inert(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every text cell and header neutralised; numeric and date columns as they were."""
+    safe = frame.rename(columns=neutralised)
+    for column in range(safe.shape[1]):
+        values = safe.iloc[:, column]
+        if not (pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values)):
+            safe.isetitem(column, values.map(neutralised))   # object columns keep their Decimals as they are
+    return safe
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM, so Excel on a Chinese Windows opens it without mojibake."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 with BOM, so Excel on a Chinese Windows opens it without mojibake.
+
+    CRLF line ends, so a cell holding a CR or LF is quoted: unquoted, it would start a new row whose
+    first cell escaped neutralising.
+    """
+    return inert(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def to_xlsx(frame: pd.DataFrame, title: str, percent_columns: tuple[str, ...] = ()) -> bytes:
     """One sheet: a title row, a bold header, money as numbers with two decimals, frozen header."""
+    frame = inert(frame)
+    percent_columns = tuple(neutralised(c) for c in percent_columns)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
@@ -54,4 +82,7 @@ def xlsx_value(value):
         return None
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
+    if isinstance(value, str):
+        # control characters from a hostile file (a reject's detail) would make openpyxl refuse the whole sheet
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     return value

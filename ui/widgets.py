@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import metrics
-from ui import exports, fmt, urlstate
+from ui import auth, exports, fmt, urlstate
 from ui.i18n import t
 
 
@@ -40,7 +40,9 @@ def kpi_cards(values: dict, last_year: dict, previous: dict, series: pd.DataFram
 
 
 def downloads(frame: pd.DataFrame, name: str, title: str, key: str) -> None:
-    """CSV and XLSX of exactly the frame shown."""
+    """CSV and XLSX of exactly the frame shown, for readers whose role may export."""
+    if not auth.current().can_export:
+        return
     left, right = st.columns(2)
     left.download_button(t("download.csv"), data=exports.to_csv(frame), file_name=f"{name}.csv",
                          mime="text/csv", key=f"{key}_csv", width="stretch", icon=":material/download:")
