@@ -1,4 +1,6 @@
 """Annual results for leadership: one printable page stating each channel's year the way the work report does."""
+import functools
+
 import streamlit as st
 
 from analytics import metrics, queries
@@ -34,7 +36,7 @@ monthly = queries.monthly_by_channel(year)
 st.plotly_chart(annual_report.monthly_chart(monthly, year), key="annual_monthly")
 
 st.dataframe(annual_report.table(results, year), hide_index=True, width="stretch")
-st.download_button(t("download.xlsx"), data=annual_report.workbook(results, monthly, year),
+st.download_button(t("download.xlsx"), data=functools.partial(annual_report.workbook, results, monthly, year),
                    file_name=f"annual-results-{year}.xlsx", icon=":material/table_view:",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="annual_xlsx")
 st.caption(t("annual.print_hint"))

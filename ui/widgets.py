@@ -1,6 +1,8 @@
 """Shared widgets: KPI cards with year-on-year and period-on-period change, downloads, choice controls."""
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
@@ -44,8 +46,11 @@ def downloads(frame: pd.DataFrame, name: str, title: str, key: str) -> None:
     if not auth.current().can_export:
         return
     left, right = st.columns(2)
-    left.download_button(t("download.csv"), data=exports.to_csv(frame), file_name=f"{name}.csv",
-                         mime="text/csv", key=f"{key}_csv", width="stretch", icon=":material/download:")
-    right.download_button(t("download.xlsx"), data=exports.to_xlsx(frame, title), file_name=f"{name}.xlsx",
+    # the files are built on click, not on every rerun: a workbook of a large table takes seconds
+    left.download_button(t("download.csv"), data=functools.partial(exports.to_csv, frame), file_name=f"{name}.csv",
+                         mime="text/csv", key=f"{key}_csv", width="stretch", icon=":material/download:",
+                         on_click="ignore")
+    right.download_button(t("download.xlsx"), data=functools.partial(exports.to_xlsx, frame, title),
+                          file_name=f"{name}.xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          key=f"{key}_xlsx", width="stretch", icon=":material/table_view:")
+                          key=f"{key}_xlsx", width="stretch", icon=":material/table_view:", on_click="ignore")
