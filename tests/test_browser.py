@@ -45,3 +45,11 @@ def test_a_deep_link_on_a_fresh_server_without_a_warehouse_builds_the_demo(tmp_p
         assert "RMB 30M" in page.locator('[data-testid="stMetricValue"]').first.inner_text()
         assert page.locator('[data-testid="stException"]').count() == 0
     assert (tmp_path / "demo" / "product_master.xlsx").exists()
+
+
+def test_annual_results_print_on_one_a4_page(app_url):
+    with browser(height=1900) as page:
+        open_rendered(page, f"{app_url}/annual?year=2020")
+        page.emulate_media(media="print")
+        pdf = page.pdf(format="A4", print_background=True)
+    assert pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page\r") + pdf.count(b"/Type /Page ") + pdf.count(b"/Type /Page>") == 1

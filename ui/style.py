@@ -11,7 +11,10 @@ CSS = """
   [data-testid="stDecoration"], .stDownloadButton, [data-testid="stSelectbox"],
   [data-testid="stSegmentedControl"], [data-testid="stElementToolbar"] { display: none !important; }
   .block-container, [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
-  [data-testid="stVerticalBlockBorderWrapper"], .js-plotly-plot { break-inside: avoid; }
+  /* charts and tables keep the pixel width they had on screen: scale the page to the paper */
+  [data-testid="stMainBlockContainer"] { zoom: 0.66; }
+  [data-testid="stVerticalBlockBorderWrapper"], .js-plotly-plot, [data-testid="stDataFrame"] { break-inside: avoid; }
+  h1, h2, h3 { break-after: avoid; }
 }
 </style>
 """
