@@ -259,7 +259,7 @@ def sales_detail(f: Filters) -> pd.DataFrame:
             {CATEGORY} as category,
             sku,
             any_value(product_name) as product_name,
-            sum(orders) as orders,
+            sum(lines) as lines,
             sum(qty) as qty,
             sum(gross_rmb) as gross_rmb,
             sum(refund_rmb) as refund_rmb,

@@ -30,7 +30,7 @@ def sales_detail_config() -> dict:
         "category": t("col.category"),
         "sku": t("col.sku"),
         "product_name": t("col.product_name"),
-        "orders": st.column_config.NumberColumn(t("col.orders"), format="localized"),
+        "lines": st.column_config.NumberColumn(t("col.lines"), format="localized"),
         "qty": st.column_config.NumberColumn(t("col.qty"), format="localized"),
         "gross_rmb": money_column("col.gross_rmb"),
         "refund_rmb": money_column("col.refund_rmb"),
