@@ -1,11 +1,11 @@
-"""The ETL command line: python -m etl load | demo | status | rejects | template."""
+"""The ETL command line: python -m etl load | demo | rebuild | status | rejects | template."""
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
-from etl import config, pipeline, templates
+from etl import config, pipeline
 from etl.formats import FORMATS
 from etl.reasons import reason_text
 
@@ -30,6 +30,10 @@ def parser() -> argparse.ArgumentParser:
     add_db(demo)
     demo.set_defaults(run=run_demo)
 
+    rebuild = commands.add_parser("rebuild", help="make the warehouse again from the raw files kept beside it (raw/)")
+    add_db(rebuild)
+    rebuild.set_defaults(run=run_rebuild)
+
     status = commands.add_parser("status", help="what the warehouse holds: loads, rows per channel, freshness")
     add_db(status)
     status.set_defaults(run=run_status)
@@ -41,7 +45,7 @@ def parser() -> argparse.ArgumentParser:
     rejects.set_defaults(run=run_rejects)
 
     template = commands.add_parser("template", help="write a blank file in the expected format")
-    template.add_argument("kind", choices=sorted(templates.TEMPLATES))
+    template.add_argument("kind", type=template_kind, metavar="KIND", help="register | master | pos")
     template.add_argument("--out", type=Path, help="output file (default: ./<kind>.xlsx)")
     template.set_defaults(run=run_template)
     return top
@@ -81,6 +85,18 @@ def print_summary(results) -> None:
             print("  (python -m etl rejects lists them all)")
 
 
+def run_rebuild(args) -> int:
+    db = config.warehouse_path(args.db)
+    try:
+        results = pipeline.rebuild(db, progress=True)
+    except pipeline.RebuildError as exc:
+        print(f"rebuild refused, {db} is unchanged: {exc}", file=sys.stderr)
+        return 1
+    print_summary(results)
+    print(f"\nrebuilt {db} from {len(results)} kept raw file(s)")
+    return 0
+
+
 def run_status(args) -> int:
     report = pipeline.status(config.warehouse_path(args.db))
     print(report)
@@ -97,7 +113,18 @@ def run_rejects(args) -> int:
     return 0
 
 
+def template_kind(kind: str) -> str:
+    # openpyxl is imported only by the template command, not by every load
+    from etl import templates
+
+    if kind not in templates.TEMPLATES:
+        raise argparse.ArgumentTypeError(f"{kind!r}: choose from {', '.join(sorted(templates.TEMPLATES))}")
+    return kind
+
+
 def run_template(args) -> int:
+    from etl import templates
+
     out = args.out or Path(f"{args.kind}.xlsx")
     templates.write(args.kind, out)
     print(f"wrote {out}")

@@ -1,14 +1,21 @@
-"""Run loads over files and folders, build the demo warehouse, and report what the warehouse holds."""
+"""Run loads over files and folders, rebuild from the kept raw files, and report what the warehouse holds."""
 from __future__ import annotations
 
+import contextlib
+import tempfile
 from pathlib import Path
 
-from etl import config, warehouse
-from etl.warehouse import scalar
-from etl import publish
-from etl.loader import LoadResult, file_sha256, load_file
+from etl import config, publish
+from etl.publish import file_sha256
+
+# pandas, pyarrow and the loader are imported only once a file really has to be loaded: reloading a
+# file already loaded costs Python's start-up, one look at the warehouse and the file's SHA-256.
 
 READABLE = {".csv", ".txt", ".xlsx", ".xlsm", ".xls"}
+
+
+class RebuildError(RuntimeError):
+    """The warehouse cannot be rebuilt (a raw file is missing, or no longer loads); nothing was published."""
 
 
 def expand(paths: list[Path]) -> list[Path]:
@@ -24,47 +31,112 @@ def expand(paths: list[Path]) -> list[Path]:
 
 
 def load_paths(db: Path, paths: list[Path], forced_format: str | None = None, progress: bool = False,
-               on_file=None) -> list[LoadResult]:
+               on_file=None):
     """Load every file, one transaction each, into a copy of the warehouse, then publish the copy.
 
     Readers (the dashboard) keep the file they opened until they reopen; the published path always holds
-    a complete warehouse. Files already loaded are skipped without copying anything.
+    a complete warehouse. Files already loaded are skipped without copying anything. Every file that
+    loads is kept under raw/ beside the warehouse, so `rebuild` can make the warehouse again.
     """
     files = expand(paths)
+    hashes = {f: file_sha256(f) for f in files if f.is_file()}
     with publish.writer_lock(db):
+        # read under the lock: a load that held it before us has published by now
         known = publish.loaded_hashes(db)
-        pending = [f for f in files if not (f.is_file() and file_sha256(f) in known)]
-        results = {f: duplicate_result(f, known) for f in files if f not in pending}
+        results = {f: duplicate_result(f, known[hashes[f]]) for f in files if hashes.get(f) in known}
+        pending = [f for f in files if f not in results]
         if pending:
-            results.update(load_into_copy(db, pending, forced_format, progress, on_file, len(files)))
+            with publish.working_copy(db) as work:
+                results.update(load_into(work, db, pending, forced_format, progress, on_file, hashes))
     return [results[f] for f in files]
 
 
-def duplicate_result(path: Path, known: dict[str, tuple[int, str]]) -> LoadResult:
-    load_id, name = known[file_sha256(path)]
+def duplicate_result(path: Path, known: tuple[int, str]):
+    from etl.loader import LoadResult
+
+    load_id, name = known
     return LoadResult(file=path.name, status="duplicate", load_id=load_id,
                       message=f"same content as load {load_id} ({name}); nothing to do")
 
 
-def load_into_copy(db: Path, files: list[Path], forced_format, progress, on_file, total) -> dict[Path, LoadResult]:
+def load_into(work: Path, db: Path, files: list[Path], forced_format, progress, on_file, hashes=None) -> dict:
+    """Load the files into the working copy `work`, keeping each loaded one under db's raw/ folder."""
+    from etl import warehouse
+    from etl.loader import LoadResult, load_file
+
     key = config.buyer_key()
     results = {}
-    with publish.working_copy(db) as work:
-        con = warehouse.connect(work)
-        try:
-            for index, path in enumerate(progress_bar(files, progress)):
-                if on_file:
-                    on_file(path, index, len(files))
-                if not path.is_file():
-                    results[path] = LoadResult(file=str(path), status="refused", message=f"{path}: no such file")
-                    continue
-                results[path] = load_file(con, path, key, forced_format)
-            if any(r.status == "loaded" for r in results.values()):
-                warehouse.build_marts(con)
-            con.execute("checkpoint")
-        finally:
-            con.close()
+    con = warehouse.connect(work)
+    try:
+        for index, path in enumerate(progress_bar(files, progress)):
+            if on_file:
+                on_file(path, index, len(files))
+            if not path.is_file():
+                results[path] = LoadResult(file=str(path), status="refused", message=f"{path}: no such file")
+                continue
+            results[path] = load_file(con, path, key, forced_format)
+            if results[path].status == "loaded":
+                publish.keep_raw(db, path, (hashes or {}).get(path))
+        if any(r.status == "loaded" for r in results.values()):
+            warehouse.build_marts(con)
+        con.execute("checkpoint")
+    finally:
+        con.close()
     return results
+
+
+def rebuild(db: Path, progress: bool = False) -> list:
+    """Make the warehouse again from the kept raw files, in the order they were first loaded, into a
+    fresh file, and publish it only when every file loaded again."""
+    with publish.writer_lock(db):
+        plan = rebuild_plan(db)
+        with publish.working_copy(db, fresh=True) as work, staged_names(plan) as files:
+            results = load_into(work, db, files, None, progress, None)
+            failed = [r for r in results.values() if r.status != "loaded"]
+            if failed:
+                raise RebuildError("; ".join(f"{r.file}: {r.status} {r.message}" for r in failed))
+    return [results[f] for f in files]
+
+
+def rebuild_plan(db: Path) -> list[tuple[str, Path]]:
+    """(file name as loaded, kept raw file) of every loaded file, in load order.
+
+    The order comes from the warehouse's loads table; a warehouse that is missing or cannot be read
+    falls back to the order in which the raw files were kept.
+    """
+    raw = publish.raw_dir(db)
+    try:
+        known = publish.loaded_hashes(db) if db.exists() else None
+    except Exception:   # a damaged warehouse is exactly when a rebuild is wanted
+        known = None
+    if known is None:
+        kept = sorted((p for p in raw.glob("*") if p.is_file() and not p.name.startswith(".")),
+                      key=lambda p: p.stat().st_mtime_ns)
+        return [(p.name.split("-", 1)[1], p) for p in kept]
+    plan, missing = [], []
+    for sha, (_, name) in known.items():
+        found = [p for p in sorted(raw.rglob(f"{sha[:12]}-*")) if p.is_file() and file_sha256(p) == sha]
+        if found:
+            plan.append((name, found[0]))
+        else:
+            missing.append(name)
+    if missing:
+        raise RebuildError(f"no kept raw file in {raw} for: {', '.join(missing)}")
+    return plan
+
+
+@contextlib.contextmanager
+def staged_names(plan: list[tuple[str, Path]]):
+    """Each raw file behind a link named as it was first loaded, so the rebuilt loads table and the
+    export stamps in Tmall file names are the same as the first time."""
+    with tempfile.TemporaryDirectory(prefix="tpc-rebuild-") as folder:
+        links = []
+        for index, (name, kept) in enumerate(plan):
+            link = Path(folder) / str(index) / name
+            link.parent.mkdir()
+            link.symlink_to(kept.resolve())
+            links.append(link)
+        yield links
 
 
 def progress_bar(files: list[Path], enabled: bool):
@@ -88,6 +160,9 @@ def status(db: Path) -> str:
     """A plain-text report of loads, rows per channel and how fresh each channel is."""
     if not db.exists():
         return f"no warehouse at {db} (python -m etl demo builds one from the demo data)"
+    from etl import warehouse
+    from etl.warehouse import scalar
+
     con = warehouse.connect(db, read_only=True)
     try:
         lines = [f"warehouse: {db}"]
@@ -108,6 +183,8 @@ def status(db: Path) -> str:
 
 
 def rejects(db: Path, load_id: int | None, limit: int) -> list[tuple]:
+    from etl import warehouse
+
     con = warehouse.connect(db, read_only=True)
     try:
         return con.execute(

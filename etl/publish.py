@@ -3,34 +3,70 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import os
 import shutil
+import sys
+import time
 from pathlib import Path
 
-import duckdb
+# The test hook: TPC_TEST_PAUSE_AT=<point> makes a writer print "TPC_PAUSE <point>" to stderr and sleep
+# there, so the kill tests (tests/test_reliability.py) can interrupt a real load at a known moment.
+# Points: locked (lock held, nothing copied), loaded (files committed and checkpointed in the copy),
+# before_publish (copy fsynced, not yet renamed).
+PAUSE_ENV = "TPC_TEST_PAUSE_AT"
 
-from etl import warehouse
+
+def pause_point(point: str) -> None:
+    if os.environ.get(PAUSE_ENV) == point:
+        print(f"TPC_PAUSE {point}", file=sys.stderr, flush=True)
+        time.sleep(600)
+
+
+def file_sha256(path: Path) -> str:
+    """The file's SHA-256, read in large blocks (the whole cost of reloading a file already loaded)."""
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 @contextlib.contextmanager
 def writer_lock(db: Path):
-    """Serialise writers of one warehouse across processes (a second load waits for the first)."""
+    """Serialise writers of one warehouse across processes (a second load waits for the first).
+
+    The kernel drops the lock when its holder dies, so a killed load never blocks the next one; the
+    working copies it left are removed here, since no other writer can be using them.
+    """
     db.parent.mkdir(parents=True, exist_ok=True)
     with open(db.with_name(db.name + ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
+            remove_stale_copies(db)
+            pause_point("locked")
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def remove_stale_copies(db: Path) -> None:
+    for stale in db.parent.glob(f".{db.name}.loading-*"):
+        stale.unlink(missing_ok=True)
+    raw = raw_dir(db)
+    if raw.is_dir():
+        for stale in raw.glob(".*.part"):
+            stale.unlink(missing_ok=True)
+
+
 def loaded_hashes(db: Path) -> dict[str, tuple[int, str]]:
-    """sha256 -> (load_id, file name) of every file the published warehouse holds."""
+    """sha256 -> (load_id, file name) of every file the published warehouse holds, in load order."""
     if not db.exists():
         return {}
+    import duckdb
+
+    from etl import warehouse
+
     con = warehouse.connect(db, read_only=True)
     try:
-        rows = con.execute("select sha256, load_id, file_name from loads where status = 'loaded'").fetchall()
+        rows = con.execute("select sha256, load_id, file_name from loads where status = 'loaded' order by load_id").fetchall()
     except duckdb.CatalogException:
         rows = []
     finally:
@@ -39,17 +75,21 @@ def loaded_hashes(db: Path) -> dict[str, tuple[int, str]]:
 
 
 @contextlib.contextmanager
-def working_copy(db: Path):
-    """A private copy of the warehouse to load into; renamed over the published file when the block succeeds."""
+def working_copy(db: Path, fresh: bool = False):
+    """A private copy of the warehouse to load into (an empty one when fresh); renamed over the published
+    file when the block succeeds. Until the rename the published file is untouched, so a load killed at
+    any point leaves it exactly as it was."""
     work = db.with_name(f".{db.name}.loading-{os.getpid()}")
     for stale in (work, work.with_name(work.name + ".wal")):
         stale.unlink(missing_ok=True)
-    if db.exists():
+    if db.exists() and not fresh:
         shutil.copyfile(db, work)
     try:
         yield work
+        pause_point("loaded")
         with open(work, "rb+") as fh:
             os.fsync(fh.fileno())
+        pause_point("before_publish")
         os.replace(work, db)
         fsync_dir(db.parent)
     finally:
@@ -63,3 +103,31 @@ def fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def raw_dir(db: Path) -> Path:
+    """Where the raw files of every load are kept: data/raw/ for data/warehouse.duckdb."""
+    return db.parent / "raw"
+
+
+def raw_name(sha: str, name: str) -> str:
+    return f"{sha[:12]}-{name}"
+
+
+def keep_raw(db: Path, path: Path, sha: str | None = None) -> Path:
+    """Keep a loaded file under raw/ named by its content, once; a file already under raw/ (the Data
+    page's uploads in raw/uploads/) is kept where it is. Written to a hidden part file and renamed, so a
+    kept file is always whole."""
+    raw = raw_dir(db).resolve()
+    source = path.resolve()
+    if source.is_relative_to(raw):
+        return source
+    target = raw / raw_name(sha or file_sha256(source), path.name)
+    if not target.exists():
+        raw.mkdir(parents=True, exist_ok=True)
+        part = raw / f".{target.name}.part"
+        shutil.copyfile(source, part)
+        with open(part, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(part, target)
+    return target

@@ -1,0 +1,89 @@
+"""Raw files kept: every loaded file is kept once under raw/, and `rebuild` makes the same warehouse from them."""
+from decimal import Decimal
+
+import pytest
+
+from conftest import rows, write_csv, write_xlsx
+from etl import pipeline, warehouse
+from etl.__main__ import main
+from etl.publish import file_sha256
+from fixtures import ITEMS, MASTER, ORDERS, POS, REGISTER
+
+
+def totals(db):
+    con = warehouse.connect(db, read_only=True)
+    try:
+        return (rows(con, "select channel, count(*), sum(net_rmb) from sales group by 1 order by 1"),
+                rows(con, "select count(*), sum(deal_amount_rmb) from leads"),
+                rows(con, "select file_name, format, rows_loaded from loads where status = 'loaded' order by load_id"))
+    finally:
+        con.close()
+
+
+EXPECTED_SALES = [("exhibition", 1, Decimal("120000.00")), ("storefront", 4, Decimal("484.00")),
+                  ("tmall", 4, Decimal("565.99"))]
+
+
+@pytest.fixture
+def loaded(tmp_path):
+    """The five fixture exports loaded through the pipeline into tmp/w/warehouse.duckdb."""
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    files = [write_csv(exports / "master.csv", MASTER), write_csv(exports / "pos.csv", POS),
+             write_csv(exports / "ExportOrderList202101051030.csv", ORDERS, "gbk"),
+             write_csv(exports / "ExportOrderDetailList202101051030.csv", ITEMS, "gbk"),
+             write_xlsx(exports / "register.xlsx", REGISTER)]
+    db = tmp_path / "w" / "warehouse.duckdb"
+    assert [r.status for r in pipeline.load_paths(db, files)] == ["loaded"] * 5
+    return db, files
+
+
+def test_every_loaded_file_is_kept_once_under_raw_named_by_its_content(loaded, tmp_path):
+    db, files = loaded
+    raw = db.parent / "raw"
+    assert sorted(p.name for p in raw.iterdir()) == sorted(f"{file_sha256(f)[:12]}-{f.name}" for f in files)
+    assert all((raw / f"{file_sha256(f)[:12]}-{f.name}").read_bytes() == f.read_bytes() for f in files)
+    copy = write_csv(tmp_path / "pos.csv", POS)   # the same content again, from elsewhere
+    refused = write_csv(tmp_path / "odd.csv", [["a", "b"], ["1", "2"]])
+    assert [r.status for r in pipeline.load_paths(db, [copy, refused])] == ["duplicate", "refused"]
+    assert len(list(raw.iterdir())) == 5
+
+
+def test_an_upload_already_under_raw_is_not_copied_again(tmp_path):
+    db = tmp_path / "warehouse.duckdb"
+    (tmp_path / "raw" / "uploads").mkdir(parents=True)
+    upload = write_csv(tmp_path / "raw" / "uploads" / "0123456789ab-pos.csv", POS)
+    assert pipeline.load_paths(db, [upload])[0].status == "loaded"
+    assert sorted(str(p.relative_to(tmp_path)) for p in (tmp_path / "raw").rglob("*")) == [
+        "raw/uploads", "raw/uploads/0123456789ab-pos.csv"]
+
+
+def test_rebuild_makes_the_same_warehouse_from_the_kept_files(loaded):
+    db, files = loaded
+    before = totals(db)
+    assert before[0] == EXPECTED_SALES
+    assert before[1] == [(3, Decimal("120000.00"))]
+    for f in files:
+        f.unlink()   # the exports are gone; only raw/ is left
+    results = pipeline.rebuild(db)
+    assert [(r.file, r.status) for r in results] == [(f.name, "loaded") for f in files]
+    assert totals(db) == before
+
+
+def test_rebuild_of_a_lost_warehouse_uses_the_order_the_files_were_kept_in(loaded):
+    db, files = loaded
+    before = totals(db)
+    db.unlink()
+    assert main(["rebuild", "--db", str(db)]) == 0
+    assert totals(db) == before
+
+
+def test_rebuild_with_a_raw_file_missing_publishes_nothing(loaded, capsys):
+    db, files = loaded
+    sha = file_sha256(db)
+    kept = db.parent / "raw" / f"{file_sha256(files[1])[:12]}-pos.csv"
+    kept.unlink()
+    assert main(["rebuild", "--db", str(db)]) == 1
+    assert f"rebuild refused, {db} is unchanged: no kept raw file in {db.parent / 'raw'} for: pos.csv" in capsys.readouterr().err
+    assert file_sha256(db) == sha
+    assert [p.name for p in db.parent.iterdir() if p.name.startswith(".")] == []
