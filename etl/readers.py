@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import os
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,14 @@ HEAD_ROWS = 12            # a header may sit below a few title rows
 SNIFF_BYTES = 1 << 20
 CHUNK = 16 << 20
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+MAX_FILE_BYTES = 2 << 30        # the upload limit; TPC_MAX_FILE_MB overrides it
+# a workbook is a zip of XML: refuse one that would unpack to more than this, or whose parts are packed
+# far tighter than any real sheet (a zip bomb), before anything parses it
+MAX_XLSX_UNPACKED_BYTES = 4 << 30
+MAX_XLSX_RATIO = 200            # real sheets pack 5-30 to 1; zeros pack about 1000 to 1
+RATIO_CHECKED_FROM = 1 << 20    # tiny parts (styles, rels) may pack tightly and do no harm
+MAX_XLSX_PARTS = 10_000
+XML_FORBIDDEN = (b"<!doctype", b"<!entity")   # no DTD, so no entity expansion (billion laughs, external files)
 
 
 class ReadError(ValueError):
@@ -35,9 +44,24 @@ class Source:
     rows: list[list[str]] | None = None  # xlsx: every row, as text
 
 
+def max_file_bytes() -> int:
+    """The upload limit in bytes: TPC_MAX_FILE_MB when set, else MAX_FILE_BYTES."""
+    override = os.environ.get("TPC_MAX_FILE_MB", "").strip()
+    return int(float(override) * (1 << 20)) if override else MAX_FILE_BYTES
+
+
+def check_size(path: Path) -> None:
+    size, limit = path.stat().st_size, max_file_bytes()
+    if size > limit:
+        raise ReadError(f"{path.name}: {size:,} bytes is over the upload limit of {limit:,} bytes; "
+                        "split the export by date range")
+
+
 def open_source(path: Path) -> Source:
     """Open a file and read enough to detect its format."""
+    check_size(path)
     if path.suffix.lower() in XLSX_SUFFIXES:
+        check_workbook(path)
         rows = read_xlsx_rows(path)
         return Source(path, "xlsx", None, rows[:HEAD_ROWS], rows)
     if path.suffix.lower() == ".xls":
@@ -67,7 +91,8 @@ def sniff_encoding(path: Path) -> str:
         codecs.getincrementaldecoder("gb18030")().decode(sample, final=False)
         return "gb18030"
     except UnicodeDecodeError as exc:
-        raise ReadError(f"{path.name}: not text in UTF-8 or GBK/GB18030 (byte {exc.start})") from None
+        raise ReadError(f"{path.name}: not text in UTF-8 or GBK/GB18030 (byte {exc.start}); "
+                        "save it again as UTF-8 or GBK") from None
 
 
 def csv_head(path: Path, encoding: str) -> list[list[str]]:
@@ -100,6 +125,9 @@ def stage(con: duckdb.DuckDBPyConnection, source: Source, header_row: int, width
         return []
     text_path, temporary = utf8_copy(source)
     try:
+        if ends_inside_quotes(text_path):
+            # DuckDB would take the cut-off field as it stands; the exact path rejects that last row
+            return stage_csv_exact(con, text_path, header_row, width, select, cut_off=True)
         # DuckDB types the cleanly written columns itself; any cell it cannot read sends the whole file
         # down the tolerant path, where every value is parsed from text and bad ones are reported
         if native and stage_csv_fast(con, text_path, header_row, width, select, native):
@@ -161,18 +189,37 @@ def stage_csv_fast(con: duckdb.DuckDBPyConnection, path: Path, header_row: int, 
     return True
 
 
-def stage_csv_exact(con: duckdb.DuckDBPyConnection, path: Path, header_row: int, width: int, select) -> list[tuple[int, str]]:
-    """Python's csv reader, slower but exact about which record is malformed."""
+def ends_inside_quotes(path: Path) -> bool:
+    """An odd number of quote characters: the last quoted field was opened and never closed, so the file
+    was cut off mid-row (a quote inside a field is written doubled, and '"' is never part of a UTF-8
+    multi-byte character)."""
+    quotes = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            quotes += chunk.count(b'"')
+    return quotes % 2 == 1
+
+
+def stage_csv_exact(con: duckdb.DuckDBPyConnection, path: Path, header_row: int, width: int, select,
+                    cut_off: bool = False) -> list[tuple[int, str]]:
+    """Python's csv reader, slower but exact about which record is malformed: the wrong number of columns,
+    bytes that are not UTF-8 text, or (cut_off) the last record when the file ends inside a quoted field."""
     good, malformed = [], []
-    with path.open("r", encoding="utf-8-sig", newline="") as fh:
+    with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as fh:
         reader = csv.reader(fh)
+        index = 0
         for index, row in enumerate(reader, start=1):
             if index <= header_row:
                 continue
-            if len(row) == width or (len(row) > width and not any(c.strip() for c in row[width:])):
+            if any("\ufffd" in c for c in row):
+                malformed.append((index, "bytes that are not UTF-8 text"))
+            elif len(row) == width or (len(row) > width and not any(c.strip() for c in row[width:])):
                 good.append([index, *row[:width]])
             elif any(c.strip() for c in row):
                 malformed.append((index, f"expected {width} columns, found {len(row)}"))
+    if cut_off and index > header_row:
+        good = [r for r in good if r[0] != index]
+        malformed = [m for m in malformed if m[0] != index] + [(index, "the file ends inside a quoted field: cut off mid-row")]
     stage_rows(con, [r[1:] for r in good], None, width, select, numbers=[r[0] for r in good])
     return malformed
 
@@ -190,6 +237,51 @@ def stage_rows(con, rows, first_row, width, select, numbers=None) -> None:
     finally:
         con.unregister("etl_arrow")
     con.execute(f"create or replace temp view typed_all as select * from {TYPED}")
+
+
+def check_workbook(path: Path) -> None:
+    """Refuse a workbook that is not a zip, would unpack to too much (a zip bomb), or whose XML declares a
+    DOCTYPE or entities (an XML bomb) -- before the parser sees it.
+
+    Every XML part is streamed through once: zipfile stops at each part's declared size and checks its CRC,
+    so a part cannot unpack to more than its (checked) header says.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+            check_zip_sizes(path, parts)
+            for part in parts:
+                if part.filename.lower().endswith((".xml", ".rels", ".vml")):
+                    scan_xml_part(path, archive, part)
+    except zipfile.BadZipFile as exc:
+        raise ReadError(f"{path.name}: not a readable XLSX workbook (broken zip: {exc})") from None
+
+
+def check_zip_sizes(path: Path, parts: list[zipfile.ZipInfo]) -> None:
+    if len(parts) > MAX_XLSX_PARTS:
+        raise ReadError(f"{path.name}: refused: {len(parts):,} parts in the workbook is not a real export")
+    unpacked = sum(p.file_size for p in parts)
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise ReadError(f"{path.name}: refused: the workbook would unpack to {unpacked:,} bytes "
+                        f"(limit {MAX_XLSX_UNPACKED_BYTES:,})")
+    for part in parts:
+        if part.file_size >= RATIO_CHECKED_FROM and part.file_size > MAX_XLSX_RATIO * max(part.compress_size, 1):
+            raise ReadError(f"{path.name}: refused: {part.filename} is packed {part.file_size // max(part.compress_size, 1):,} "
+                            f"to 1 (a zip bomb; real sheets pack under {MAX_XLSX_RATIO} to 1)")
+
+
+def scan_xml_part(path: Path, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:
+    """Refuse an XML part with a DOCTYPE or ENTITY declaration, or one not in UTF-8 (where a scan of bytes would miss them)."""
+    tail = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(CHUNK):
+            if not tail and (chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in chunk[:64]):
+                raise ReadError(f"{path.name}: refused: {part.filename} is not UTF-8 XML")
+            window = (tail + chunk).lower()
+            if any(marker in window for marker in XML_FORBIDDEN):
+                raise ReadError(f"{path.name}: refused: {part.filename} declares a DOCTYPE or entities "
+                                "(an XML bomb or external-file trick; real exports have none)")
+            tail = window[-16:]
 
 
 def read_xlsx_rows(path: Path) -> list[list[str]]:
@@ -212,7 +304,11 @@ def cell_text(cell: object) -> str | None:
     if isinstance(cell, bool):
         return str(cell)
     if isinstance(cell, float):
-        return str(int(cell)) if cell.is_integer() and abs(cell) < 1e15 else repr(cell)
+        if cell.is_integer() and abs(cell) >= 1e15:
+            # Excel keeps 15 significant digits: a longer number (an order id typed as a number) is
+            # already rounded; show it as Excel does, so it is rejected as mangled rather than loaded
+            return format(cell, ".14E")
+        return str(int(cell)) if cell.is_integer() else repr(cell)
     if isinstance(cell, dt.datetime):
         return cell.isoformat(sep=" ")
     if isinstance(cell, (dt.date, dt.time)):

@@ -15,7 +15,7 @@ REASONS = {
     "won_without_date": "已成交 lead without 成交日期",
     "refund_exceeds_goods": "退款金额 is larger than 买家应付货款",
     "duplicate_row": "the same key appears earlier in this file",
-    "malformed_row": "the row has the wrong number of columns",
+    "malformed_row": "the row has the wrong number of columns, is cut off, or holds bytes that are not text",
 }
 
 

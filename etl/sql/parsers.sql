@@ -31,7 +31,8 @@ create or replace temp macro tpc_int(s) as
     coalesce(try_cast(s as integer), try_cast(regexp_replace(tpc_halfwidth(tpc_text(s)), '[,\s]', '', 'g') as integer));
 
 -- timestamps as exports write them: 2020-03-01 09:05:01, 2020/3/1 9:05 (Excel re-save), 2020年3月1日,
--- ISO with T, or an Excel serial day number
+-- ISO with T, or an Excel serial day number (kept to the millisecond, as Excel does: the fraction of a day
+-- is a binary float, and 9:00 would otherwise come back as 09:00:00.000002)
 create or replace temp macro tpc_timestamp_any(s) as
     coalesce(
         try_cast(s as timestamp),
@@ -42,7 +43,7 @@ create or replace temp macro tpc_timestamp_any(s) as
             ['%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%Y/%m/%d %H:%M:%S', '%Y/%m/%d %H:%M',
              '%Y-%m-%d %H:%M:%S.%f', '%Y-%m-%d', '%Y/%m/%d', '%Y-%m-%d ', '%Y%m%d']),
         case when regexp_full_match(tpc_text(s), '\d{5}(\.\d+)?')
-            then timestamp '1899-12-30' + to_microseconds(cast(round(cast(tpc_text(s) as double) * 86400e6) as bigint))
+            then timestamp '1899-12-30' + to_microseconds(cast(round(cast(tpc_text(s) as double) * 86400e3) as bigint) * 1000)
         end);
 
 -- only years 2000-2099 are believed (a typo like 2202 or a stray serial number is an error)
