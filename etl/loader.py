@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import readers, warehouse
+from etl import publish, readers, warehouse
 from etl.warehouse import first_row, scalar
 from etl.formats import Format, FormatError, Match, detect
 from etl.reasons import REASONS
@@ -101,6 +101,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, buyer_key: bytes, forc
         # staged outside the transaction: scanning uncommitted rows is several times slower, and the
         # staging table is a scratch table that nothing reads once this file is done
         malformed = stage(con, source, matched, buyer_key)
+        publish.pause_point("staged")
         con.begin()
         load_matched(con, source, matched, result, sha, started, export_time(path, started), malformed)
         con.commit()

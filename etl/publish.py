@@ -12,7 +12,8 @@ from pathlib import Path
 
 # The test hook: TPC_TEST_PAUSE_AT=<point> makes a writer print "TPC_PAUSE <point>" to stderr and sleep
 # there, so the kill tests (tests/test_reliability.py) can interrupt a real load at a known moment.
-# Points: locked (lock held, nothing copied), loaded (files committed and checkpointed in the copy),
+# Points: locked (lock held, nothing copied), staged (a file's rows parsed into the copy, its transaction
+# not begun), loaded (files committed and checkpointed in the copy),
 # before_publish (copy fsynced, not yet renamed).
 PAUSE_ENV = "TPC_TEST_PAUSE_AT"
 

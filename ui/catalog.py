@@ -271,7 +271,8 @@ CATALOG: dict[str, tuple[str, str, str]] = {
     "reason.won_without_date": ("已成交但缺成交日期", "已成交但缺成交日期", "won lead without 成交日期"),
     "reason.refund_exceeds_goods": ("退款金額大於應付貨款", "退款金额大于应付货款", "refund larger than goods payable"),
     "reason.duplicate_row": ("與本檔較前的資料列重複", "与本文件较前的数据行重复", "repeats an earlier row of this file"),
-    "reason.malformed_row": ("欄位數不符", "字段数不符", "wrong number of columns"),
+    "reason.malformed_row": ("資料列不完整（欄位數不符、中途截斷或含非文字位元組）", "数据行不完整（字段数不符、中途截断或含非文本字节）",
+                             "broken row (wrong number of columns, cut off, or bytes that are not text)"),
     # columns
     "col.month": ("月份", "月份", "Month"),
     "col.brand": ("品牌", "品牌", "Brand"),
