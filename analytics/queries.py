@@ -266,7 +266,7 @@ def sales_detail(f: Filters) -> pd.DataFrame:
             sum(net_rmb) as net_rmb
         from sales_daily where {where}
         group by 1, 2, 3, 4, 5
-        order by 1, 2, net_rmb desc""", params)
+        order by 1 desc, 2, net_rmb desc, sku""", params)
 
 
 # ---- brands and products ----------------------------------------------------------------------

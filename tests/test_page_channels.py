@@ -37,3 +37,14 @@ def test_reset_clears_the_filters(small_app):
     at = open_page("channels", ch="tmall")
     at.sidebar.button[0].click().run()
     assert len(at.dataframe[0].value) == 7
+
+
+def test_a_long_detail_shows_its_latest_rows_and_says_so(small_app, monkeypatch):
+    from ui import tables
+
+    monkeypatch.setattr(tables, "DETAIL_ROWS", 3)
+    at = open_page("channels")
+    shown = at.dataframe[0].value
+    assert len(shown) == 3
+    assert [str(m) for m in shown["month"]] == ["2020-12-01", "2020-11-01", "2020-11-01"]
+    assert at.caption[2].value.startswith("Showing the latest 3 of 7 rows (the downloads hold them all)")

@@ -177,6 +177,9 @@ CATALOG: dict[str, tuple[str, str, str]] = {
     "channels.detail": ("明細（按月、通路、品牌、商品）", "明细（按月、渠道、品牌、商品）", "Detail (by month, channel, brand, product)"),
     "channels.rows": ("共 {rows:,} 列；點選一列即可只看該品牌與商品。", "共 {rows:,} 行；点选一行即可只看该品牌与商品。",
                       "{rows:,} rows; click a row to narrow the filters to its brand and product."),
+    "channels.rows_partial": ("顯示最近的 {shown:,} 列，共 {rows:,} 列（下載檔含全部）；點選一列即可只看該品牌與商品。",
+                              "显示最近的 {shown:,} 行，共 {rows:,} 行（下载文件含全部）；点选一行即可只看该品牌与商品。",
+                              "Showing the latest {shown:,} of {rows:,} rows (the downloads hold them all); click a row to narrow the filters to its brand and product."),
     # brands
     "brands.title": ("品牌與商品", "品牌与商品", "Brands & products"),
     "brands.leaderboard": ("品牌排行", "品牌排行", "Brand leaderboard"),

@@ -7,7 +7,7 @@ import streamlit as st
 from ui.filterbar import label_channel, label_unknown
 from ui.i18n import t
 
-MONEY = "%,.2f"   # printf-style: thousands separators, two decimals
+DETAIL_ROWS = 1_000   # rows of a detail table sent to the browser; the downloads hold every row
 
 
 def money_column(key: str) -> st.column_config.NumberColumn:
