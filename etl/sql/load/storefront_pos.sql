@@ -1,31 +1,14 @@
--- pos_lines rows from a typed POS export: one row per receipt line, numbered within the receipt.
--- A return (单据类型 退货, or a negative quantity or amount) is stored negative.
-with receipts as (
-    select order_id, min(_row) as first_row, max(_row) - min(_row) + 1 = count(*) as contiguous
+-- pos_lines rows from a typed POS export: one row per receipt line, with its row in the file.
+-- A return (单据类型 退货, or a negative quantity or amount) is stored negative. Line numbers within a
+-- receipt are given by the sales view (from file_row), so the load itself needs no grouping at all.
+with lines as (
+    select *, coalesce(doc_type like '%退%', false) or qty < 0 or net_rmb < 0 as is_return
     from typed
-    group by order_id
-),
-lines as (
-    select
-        t.*,
-        r.first_row,
-        r.contiguous,
-        coalesce(t.doc_type like '%退%', false) or t.qty < 0 or t.net_rmb < 0 as is_return
-    from typed as t
-    join receipts as r using (order_id)
-),
-numbered as (
-    -- a receipt's lines sit together in an export: a line's number is its offset from the first
-    select *, cast(_row - first_row + 1 as integer) as line_no from lines where contiguous
-    union all by name
-    -- a receipt split across the file is numbered in file order (a window, paid only by such receipts)
-    select *, cast(row_number() over (partition by order_id order by _row) as integer) as line_no
-    from lines where not contiguous
 )
 select
     _row,
     order_id,
-    line_no,
+    _row as file_row,
     sold_at,
     code,
     product_name,
@@ -39,5 +22,5 @@ select
     case when member_phone is not null
         then 'pos:' || sha256(k.opad || unhex(sha256(k.ipad || encode('pos:' || member_phone))))
     end as buyer_key
-from numbered
+from lines
 cross join hmac_pads as k
