@@ -48,3 +48,9 @@ def test_a_long_detail_shows_its_latest_rows_and_says_so(small_app, monkeypatch)
     assert len(shown) == 3
     assert [str(m) for m in shown["month"]] == ["2020-12-01", "2020-11-01", "2020-11-01"]
     assert at.caption[2].value.startswith("Showing the latest 3 of 7 rows (the downloads hold them all)")
+
+
+def test_an_exhibition_deal_has_no_product_in_the_detail(small_app):
+    detail = open_page("channels", ch="exhibition").dataframe[0].value
+    assert detail[["channel", "brand", "category", "sku", "product_name"]].values.tolist() == [
+        ["Exhibitions", "宝岛酥坊", "–", "–", "–"]]

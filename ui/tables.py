@@ -19,11 +19,16 @@ def labelled(values: pd.Series, label) -> pd.Series:
     return values.map({v: label(v) for v in values.dropna().unique()})
 
 
+NOT_A_PRODUCT = "–"   # an exhibition deal is sold by brand: it has no product, so no category either
+
+
 def sales_detail(detail: pd.DataFrame) -> pd.DataFrame:
     shown = detail.copy()
+    deals = shown["channel"] == "exhibition"
     shown["channel"] = labelled(shown["channel"], label_channel)
     shown["brand"] = labelled(shown["brand"], label_unknown)
-    shown["category"] = labelled(shown["category"], label_unknown)
+    shown["category"] = labelled(shown["category"], label_unknown).mask(deals, NOT_A_PRODUCT)
+    shown[["sku", "product_name"]] = shown[["sku", "product_name"]].astype(object).mask(deals, NOT_A_PRODUCT)
     return shown
 
 
