@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from etl import publish, readers, warehouse
+from etl.publish import file_sha256
 from etl.warehouse import first_row, scalar
 from etl.formats import Format, FormatError, Match, detect
 from etl.reasons import REASONS
@@ -32,14 +33,6 @@ class LoadResult:
     rows_superseded: int = 0
     message: str = ""
     rejects: list[tuple] = field(default_factory=list)   # (row, column, reason) samples
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def export_time(path: Path, fallback: dt.datetime) -> dt.datetime:
@@ -78,12 +71,14 @@ def now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
-def load_file(con: duckdb.DuckDBPyConnection, path: Path, buyer_key: bytes, forced_format: str | None = None) -> LoadResult:
-    """Load one file; every outcome is returned, none raised, and a failure leaves the warehouse as it was."""
+def load_file(con: duckdb.DuckDBPyConnection, path: Path, buyer_key: bytes, forced_format: str | None = None,
+              sha: str | None = None) -> LoadResult:
+    """Load one file; every outcome is returned, none raised, and a failure leaves the warehouse as it was.
+    `sha` is the file's SHA-256 when the caller has it already (hashing a large file costs a second a GB)."""
     path = Path(path)
     result = LoadResult(file=path.name, status="failed")
     started = now()
-    sha = file_sha256(path)
+    sha = sha or file_sha256(path)
     previous = already_loaded(con, sha)
     if previous:
         result.status, result.load_id = "duplicate", previous[0]
@@ -201,11 +196,17 @@ def typed_select(matched: Match, with_row: bool, typed_columns: frozenset = froz
         index = matched.columns.get(fld.name)
         column = f"c{index}" if index is not None else "cast(null as varchar)"
         inner.append(f"{(TYPED_PARSERS if index in typed_columns else PARSERS)[fld.kind].format(column)} as {fld.name}")
-        if not fld.personal and fld.kind != "text":
-            text = f"cast({column} as varchar)" if index in typed_columns else f"nullif(trim({column}), '')"
-            inner.append(f"{text} as {fld.name}__text")
-            scratch.append(f"{fld.name}__text")
-            outer.append(f"case when {fld.name} is null then left({fld.name}__text, 80) end as {fld.name}__bad")
+        if fld.personal or fld.kind == "text":
+            continue
+        if index in typed_columns and TYPED_PARSERS[fld.kind] == "{}":
+            # the reader typed it: a value or an empty cell, never text left to report
+            outer.append(f"cast(null as varchar) as {fld.name}__bad")
+            continue
+        # the cell as written, passed through untouched; only a value that did not parse is made text
+        inner.append(f"{column} as {fld.name}__text")
+        scratch.append(f"{fld.name}__text")
+        outer.append(f"case when {fld.name} is null then left(nullif(trim(cast({fld.name}__text as varchar)), ''), 80) end "
+                     f"as {fld.name}__bad")
     outer += [f"{sql} as {name}" for name, sql in matched.format.derived]
     keep = f"* exclude ({', '.join(scratch)})" if scratch else "*"
     return f"select {', '.join([keep] + outer)} from (select {', '.join(inner)} from src)"
