@@ -74,9 +74,10 @@ def load_into(work: Path, db: Path, files: list[Path], forced_format, progress, 
             if not path.is_file():
                 results[path] = LoadResult(file=str(path), status="refused", message=f"{path}: no such file")
                 continue
-            results[path] = load_file(con, path, key, forced_format)
-            if results[path].status == "loaded":
-                publish.keep_raw(db, path, (hashes or {}).get(path))
+            sha = (hashes or {}).get(path)
+            with publish.keeping_raw(db, path, sha) as keeper:
+                results[path] = load_file(con, path, key, forced_format, sha)
+                keeper.keep = results[path].status == "loaded"
         if any(r.status == "loaded" for r in results.values()):
             warehouse.build_marts(con)
         con.execute("checkpoint")

@@ -7,7 +7,8 @@ import duckdb
 import pandas as pd
 
 from etl import config, publish, warehouse
-from etl.loader import LoadResult, file_sha256, load_file
+from etl.loader import LoadResult, load_file
+from etl.publish import file_sha256
 
 SAMPLE_ROWS = 8
 
@@ -27,7 +28,7 @@ def preview(db: Path, files: list[Path]) -> list[tuple[LoadResult, pd.DataFrame]
                 out.append((LoadResult(file=path.name, status="duplicate", load_id=load_id,
                                        message=f"same content as load {load_id} ({name}); nothing to do"), pd.DataFrame()))
                 continue
-            result = load_file(con, path, key)
+            result = load_file(con, path, key, sha=sha)
             out.append((result, sample(con, result)))
     finally:
         con.close()

@@ -7,6 +7,7 @@ import hashlib
 import os
 import shutil
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -115,20 +116,58 @@ def raw_name(sha: str, name: str) -> str:
     return f"{sha[:12]}-{name}"
 
 
-def keep_raw(db: Path, path: Path, sha: str | None = None) -> Path:
-    """Keep a loaded file under raw/ named by its content, once; a file already under raw/ (the Data
-    page's uploads in raw/uploads/) is kept where it is. Written to a hidden part file and renamed, so a
-    kept file is always whole."""
-    raw = raw_dir(db).resolve()
-    source = path.resolve()
-    if source.is_relative_to(raw):
-        return source
-    target = raw / raw_name(sha or file_sha256(source), path.name)
-    if not target.exists():
-        raw.mkdir(parents=True, exist_ok=True)
-        part = raw / f".{target.name}.part"
-        shutil.copyfile(source, part)
-        with open(part, "rb+") as fh:
+class RawKeeper:
+    """A file being copied under raw/ while it loads; set `keep` when the load succeeded."""
+
+    def __init__(self, db: Path, path: Path, sha: str | None):
+        raw = raw_dir(db).resolve()
+        source = path.resolve()
+        self.keep = False
+        self.thread = self.error = self.part = None
+        if source.is_relative_to(raw):
+            self.target = source
+            return
+        self.target = raw / raw_name(sha or file_sha256(source), path.name)
+        if not self.target.exists():
+            raw.mkdir(parents=True, exist_ok=True)
+            self.part = raw / f".{self.target.name}.part"
+            self.thread = threading.Thread(target=self.copy, args=(source,), name="keep-raw", daemon=True)
+            self.thread.start()
+
+    def copy(self, source: Path) -> None:
+        try:
+            shutil.copyfile(source, self.part)
+        except BaseException as exc:   # re-raised in the loading thread by finish()
+            self.error = exc
+
+    def finish(self) -> None:
+        """Wait for the copy; make it the kept file (fsynced, renamed whole) or throw it away."""
+        if self.thread is None:
+            return
+        self.thread.join()
+        if not self.keep:
+            self.part.unlink(missing_ok=True)
+            return
+        if self.error:
+            self.part.unlink(missing_ok=True)
+            raise self.error
+        with open(self.part, "rb+") as fh:
             os.fsync(fh.fileno())
-        os.replace(part, target)
-    return target
+        os.replace(self.part, self.target)
+
+
+@contextlib.contextmanager
+def keeping_raw(db: Path, path: Path, sha: str | None = None):
+    """Copy a file under raw/ (named by its content, once) while the block loads it, and keep the copy
+    only if the block sets `keep`. The copy runs in a thread beside the load (the kernel copies, DuckDB
+    parses; a gigabyte costs seconds either way, so they overlap); it is written to a hidden part file and
+    renamed, so a kept file is always whole. A file already under raw/ (the Data page's uploads in
+    raw/uploads/) is kept where it is."""
+    keeper = RawKeeper(db, path, sha)
+    try:
+        yield keeper
+    except BaseException:
+        keeper.keep = False
+        keeper.finish()
+        raise
+    keeper.finish()

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import codecs
+import concurrent.futures
+import contextlib
 import csv
 import datetime as dt
 import os
@@ -124,20 +126,29 @@ def stage(con: duckdb.DuckDBPyConnection, source: Source, header_row: int, width
         stage_rows(con, source.rows[header_row:], header_row + 1, width, select)
         return []
     text_path, temporary = utf8_copy(source)
-    try:
-        if ends_inside_quotes(text_path):
-            # DuckDB would take the cut-off field as it stands; the exact path rejects that last row
-            return stage_csv_exact(con, text_path, header_row, width, select, cut_off=True)
-        # DuckDB types the cleanly written columns itself; any cell it cannot read sends the whole file
-        # down the tolerant path, where every value is parsed from text and bad ones are reported
-        if native and stage_csv_fast(con, text_path, header_row, width, select, native):
-            return []
-        if stage_csv_fast(con, text_path, header_row, width, select):
-            return []
-        return stage_csv_exact(con, text_path, header_row, width, select)
-    finally:
-        if temporary:
-            os.unlink(text_path)
+    # a file cut off inside a quoted field is rare; it is looked for while DuckDB reads the file (in a
+    # thread: both mostly wait on memory), and the fast path's result is thrown away when it is found
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="quotes") as pool:
+        cut_off = pool.submit(ends_inside_quotes, text_path)
+        try:
+            # DuckDB types the cleanly written columns itself; any cell it cannot read sends the whole file
+            # down the tolerant path, where every value is parsed from text and bad ones are reported
+            try:
+                staged = ((native and stage_csv_fast(con, text_path, header_row, width, select, native))
+                          or stage_csv_fast(con, text_path, header_row, width, select))
+            except ReadError:
+                if not cut_off.result():
+                    raise
+            if cut_off.result():
+                # DuckDB took the cut-off field as it stands; the exact path rejects that last row
+                return stage_csv_exact(con, text_path, header_row, width, select, cut_off=True)
+            return [] if staged else stage_csv_exact(con, text_path, header_row, width, select)
+        finally:
+            cut_off.cancel()
+            with contextlib.suppress(Exception):
+                cut_off.exception()   # wait for the scan before the temporary copy goes
+            if temporary:
+                os.unlink(text_path)
 
 
 def utf8_copy(source: Source) -> tuple[Path, bool]:
