@@ -47,7 +47,7 @@ def pages(allowed: tuple[str, ...], default: str = "overview") -> dict[str, st.P
 
 def main(force_page: str | None = None) -> None:
     """Draw the frame and run the page the URL asks for (or force_page, which the page tests use)."""
-    st.set_page_config(page_title="台灣商品中心 · Taiwan Product Center", page_icon="🏬", layout="wide")
+    st.set_page_config(page_title="台灣商品中心 · Taiwan Product Center", page_icon=":material/storefront:", layout="wide")
     urlstate.selectbox("Language · 語言 · 语言", i18n.LANGUAGES, i18n.LANG_KEY, i18n.browser_language(),
                        i18n.LANGUAGE_NAMES.get, container=st.sidebar)
     style.apply()

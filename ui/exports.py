@@ -2,17 +2,17 @@
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+
+# openpyxl is imported when a workbook is asked for, not with the page (a tenth of a second at first view)
 
 MONEY_FORMAT = "#,##0.00"
 PERCENT_FORMAT = "0.0%"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")   # what openpyxl refuses in a cell (its ILLEGAL_CHARACTERS_RE)
 
 
 def neutralised(value):
@@ -46,6 +46,10 @@ def to_csv(frame: pd.DataFrame) -> bytes:
 
 def to_xlsx(frame: pd.DataFrame, title: str, percent_columns: tuple[str, ...] = ()) -> bytes:
     """One sheet: a title row, a bold header, money as numbers with two decimals, frozen header."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     frame = inert(frame)
     percent_columns = tuple(neutralised(c) for c in percent_columns)
     workbook = Workbook()
@@ -84,5 +88,5 @@ def xlsx_value(value):
         return value.to_pydatetime()
     if isinstance(value, str):
         # control characters from a hostile file (a reject's detail) would make openpyxl refuse the whole sheet
-        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        return ILLEGAL_CHARACTERS.sub("\ufffd", value)
     return value
