@@ -5,6 +5,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import re
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,8 +56,16 @@ def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
 
 
 def already_loaded(con: duckdb.DuckDBPyConnection, sha: str) -> tuple | None:
-    return first_row(con, 
-        "select load_id, file_name from loads where sha256 = ? and status = 'loaded'", [sha])
+    return first_row(con, "select load_id, file_name from loads where sha256 = ? and status = 'loaded'", [sha])
+
+
+def duplicate_of(con: duckdb.DuckDBPyConnection, sha: str, result: LoadResult) -> bool:
+    """Whether a file with this content is loaded already; if so, result says which load holds it."""
+    previous = already_loaded(con, sha)
+    if previous:
+        result.status, result.load_id = "duplicate", previous[0]
+        result.message = f"same content as load {previous[0]} ({previous[1]}); nothing to do"
+    return bool(previous)
 
 
 def log_outcome(con, result: LoadResult, sha: str, started: dt.datetime) -> None:
@@ -72,30 +81,37 @@ def now() -> dt.datetime:
 
 
 def load_file(con: duckdb.DuckDBPyConnection, path: Path, buyer_key: bytes, forced_format: str | None = None,
-              sha: str | None = None) -> LoadResult:
+              sha: str | Future | None = None) -> LoadResult:
     """Load one file; every outcome is returned, none raised, and a failure leaves the warehouse as it was.
-    `sha` is the file's SHA-256 when the caller has it already (hashing a large file costs a second a GB)."""
+
+    `sha` is the file's SHA-256 when the caller has it, or a Future of it being computed in another thread
+    (hashing costs a second a gigabyte): then the file is staged meanwhile and checked against the files
+    already loaded before anything is written.
+    """
     path = Path(path)
     result = LoadResult(file=path.name, status="failed")
     started = now()
-    sha = sha or file_sha256(path)
-    previous = already_loaded(con, sha)
-    if previous:
-        result.status, result.load_id = "duplicate", previous[0]
-        result.message = f"same content as load {previous[0]} ({previous[1]}); nothing to do"
-        return result
+    pending = isinstance(sha, Future)
+    if not pending:
+        sha = sha or file_sha256(path)
+        if duplicate_of(con, sha, result):
+            return result
     try:
         source = readers.open_source(path)
         matched = detect(path.name, source.head, forced_format)
     except (FormatError, readers.ReadError) as exc:
         result.status, result.message = "refused", str(exc)
-        log_outcome(con, result, sha, started)
+        log_outcome(con, result, sha.result() if pending else sha, started)
         return result
     result.format = matched.format.name
     try:
         # staged outside the transaction: scanning uncommitted rows is several times slower, and the
         # staging table is a scratch table that nothing reads once this file is done
         malformed = stage(con, source, matched, buyer_key)
+        if pending:
+            sha = sha.result()
+            if duplicate_of(con, sha, result):
+                return result
         publish.pause_point("staged")
         con.begin()
         load_matched(con, source, matched, result, sha, started, export_time(path, started), malformed)
@@ -106,7 +122,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, buyer_key: bytes, forc
         result.status = "refused" if isinstance(exc, readers.ReadError) else "failed"
         result.message = str(exc) if isinstance(exc, readers.ReadError) else f"{path.name}: {type(exc).__name__}: {exc}"
         result.rows_loaded = result.rows_rejected = result.rows_superseded = 0
-        log_outcome(con, result, sha, started)
+        log_outcome(con, result, sha.result() if isinstance(sha, Future) else sha, started)
     finally:
         drop_temp(con)
     return result

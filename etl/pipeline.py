@@ -1,6 +1,7 @@
 """Run loads over files and folders, rebuild from the kept raw files, and report what the warehouse holds."""
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import tempfile
 from pathlib import Path
@@ -39,7 +40,10 @@ def load_paths(db: Path, paths: list[Path], forced_format: str | None = None, pr
     loads is kept under raw/ beside the warehouse, so `rebuild` can make the warehouse again.
     """
     files = expand(paths)
-    hashes = {f: file_sha256(f) for f in files if f.is_file()}
+    # every loaded file is kept under raw/, so only a file the size of a kept one can be loaded already:
+    # those are hashed now; the others are hashed while they load (and still checked before they commit)
+    sizes = publish.kept_sizes(db)
+    hashes = {f: file_sha256(f) for f in files if f.is_file() and f.stat().st_size in sizes}
     with publish.writer_lock(db):
         # read under the lock: a load that held it before us has published by now
         known = publish.loaded_hashes(db)
@@ -67,6 +71,7 @@ def load_into(work: Path, db: Path, files: list[Path], forced_format, progress, 
     key = config.buyer_key()
     results = {}
     con = warehouse.connect(work)
+    hashing = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="sha256")
     try:
         for index, path in enumerate(progress_bar(files, progress)):
             if on_file:
@@ -74,7 +79,7 @@ def load_into(work: Path, db: Path, files: list[Path], forced_format, progress, 
             if not path.is_file():
                 results[path] = LoadResult(file=str(path), status="refused", message=f"{path}: no such file")
                 continue
-            sha = (hashes or {}).get(path)
+            sha = (hashes or {}).get(path) or hashing.submit(file_sha256, path)
             with publish.keeping_raw(db, path, sha) as keeper:
                 results[path] = load_file(con, path, key, forced_format, sha)
                 keeper.keep = results[path].status == "loaded"
@@ -82,6 +87,7 @@ def load_into(work: Path, db: Path, files: list[Path], forced_format, progress, 
             warehouse.build_marts(con)
         con.execute("checkpoint")
     finally:
+        hashing.shutdown(cancel_futures=True)
         con.close()
     return results
 

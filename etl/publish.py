@@ -9,6 +9,7 @@ import shutil
 import sys
 import threading
 import time
+from concurrent.futures import Future
 from pathlib import Path
 
 # The test hook: TPC_TEST_PAUSE_AT=<point> makes a writer print "TPC_PAUSE <point>" to stderr and sleep
@@ -116,21 +117,24 @@ def raw_name(sha: str, name: str) -> str:
     return f"{sha[:12]}-{name}"
 
 
+def kept_sizes(db: Path) -> set[int]:
+    """The sizes of the files kept under raw/: a file of any other size cannot be one already loaded."""
+    raw = raw_dir(db)
+    return {p.stat().st_size for p in raw.rglob("*") if p.is_file() and not p.name.startswith(".")} if raw.is_dir() else set()
+
+
 class RawKeeper:
     """A file being copied under raw/ while it loads; set `keep` when the load succeeded."""
 
-    def __init__(self, db: Path, path: Path, sha: str | None):
-        raw = raw_dir(db).resolve()
+    def __init__(self, db: Path, path: Path, sha: str | Future | None):
+        self.raw = raw_dir(db).resolve()
         source = path.resolve()
-        self.keep = False
+        self.name, self.sha, self.keep = path.name, sha, False
         self.thread = self.error = self.part = None
-        if source.is_relative_to(raw):
-            self.target = source
-            return
-        self.target = raw / raw_name(sha or file_sha256(source), path.name)
-        if not self.target.exists():
-            raw.mkdir(parents=True, exist_ok=True)
-            self.part = raw / f".{self.target.name}.part"
+        self.target = source if source.is_relative_to(self.raw) else None
+        if self.target is None:
+            self.raw.mkdir(parents=True, exist_ok=True)
+            self.part = self.raw / f".{os.getpid()}-{threading.get_ident()}-{path.name}.part"
             self.thread = threading.Thread(target=self.copy, args=(source,), name="keep-raw", daemon=True)
             self.thread.start()
 
@@ -141,23 +145,28 @@ class RawKeeper:
             self.error = exc
 
     def finish(self) -> None:
-        """Wait for the copy; make it the kept file (fsynced, renamed whole) or throw it away."""
+        """Wait for the copy; make it the kept file (fsynced, renamed whole, named by its content) unless the
+        load failed or the same content is kept already."""
         if self.thread is None:
             return
         self.thread.join()
-        if not self.keep:
+        if not self.keep or self.error:
             self.part.unlink(missing_ok=True)
+            if self.keep:
+                raise self.error
             return
-        if self.error:
-            self.part.unlink(missing_ok=True)
-            raise self.error
+        sha = self.sha.result() if isinstance(self.sha, Future) else (self.sha or file_sha256(self.part))
+        self.target = self.raw / raw_name(sha, self.name)
+        if self.target.exists():
+            self.part.unlink()
+            return
         with open(self.part, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(self.part, self.target)
 
 
 @contextlib.contextmanager
-def keeping_raw(db: Path, path: Path, sha: str | None = None):
+def keeping_raw(db: Path, path: Path, sha: str | Future | None = None):
     """Copy a file under raw/ (named by its content, once) while the block loads it, and keep the copy
     only if the block sets `keep`. The copy runs in a thread beside the load (the kernel copies, DuckDB
     parses; a gigabyte costs seconds either way, so they overlap); it is written to a hidden part file and

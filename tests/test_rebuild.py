@@ -87,3 +87,30 @@ def test_rebuild_with_a_raw_file_missing_publishes_nothing(loaded, capsys):
     assert f"rebuild refused, {db} is unchanged: no kept raw file in {db.parent / 'raw'} for: pos.csv" in capsys.readouterr().err
     assert file_sha256(db) == sha
     assert [p.name for p in db.parent.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_file_loaded_before_is_a_duplicate_even_when_its_raw_copy_is_gone(loaded, tmp_path):
+    """Files of a size no kept file has are hashed while they load; the check against the loads table
+    still comes before anything is written."""
+    db, files = loaded
+    raw = db.parent / "raw"
+    for kept in raw.iterdir():
+        kept.unlink()
+    before = totals(db)
+    results = pipeline.load_paths(db, [files[1], files[2]])
+    assert [(r.status, r.load_id) for r in results] == [("duplicate", 2), ("duplicate", 3)]
+    assert results[0].message == "same content as load 2 (pos.csv); nothing to do"
+    assert totals(db) == before
+    assert list(raw.iterdir()) == []   # no copy kept, no part file left
+
+
+def test_a_new_file_the_size_of_a_kept_one_loads(loaded, tmp_path):
+    """Hashed before the lock (it might be loaded already), then loaded like any other."""
+    db, files = loaded
+    twin = tmp_path / "twin.csv"
+    original = files[1].read_bytes()
+    twin.write_bytes(original.replace(b"S20200106-0001", b"S20200107-0001"))   # same size, another receipt
+    assert len(twin.read_bytes()) == len(original)
+    result = pipeline.load_paths(db, [twin])[0]
+    assert (result.status, result.rows_loaded) == ("loaded", 4)
+    assert (db.parent / "raw" / f"{file_sha256(twin)[:12]}-twin.csv").read_bytes() == twin.read_bytes()
