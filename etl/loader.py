@@ -81,12 +81,13 @@ def now() -> dt.datetime:
 
 
 def load_file(con: duckdb.DuckDBPyConnection, path: Path, buyer_key: bytes, forced_format: str | None = None,
-              sha: str | Future | None = None) -> LoadResult:
+              sha: str | Future | None = None, scratch: Path | None = None) -> LoadResult:
     """Load one file; every outcome is returned, none raised, and a failure leaves the warehouse as it was.
 
     `sha` is the file's SHA-256 when the caller has it, or a Future of it being computed in another thread
     (hashing costs a second a gigabyte): then the file is staged meanwhile and checked against the files
-    already loaded before anything is written.
+    already loaded before anything is written. A CSV in another encoding is transcoded into the folder
+    `scratch` (default: the system's temp folder).
     """
     path = Path(path)
     result = LoadResult(file=path.name, status="failed")
@@ -96,15 +97,11 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, buyer_key: bytes, forc
         sha = sha or file_sha256(path)
         if duplicate_of(con, sha, result):
             return result
+    source = None
     try:
-        source = readers.open_source(path)
+        source = readers.open_source(path, scratch)
         matched = detect(path.name, source.head, forced_format)
-    except (FormatError, readers.ReadError) as exc:
-        result.status, result.message = "refused", str(exc)
-        log_outcome(con, result, sha.result() if pending else sha, started)
-        return result
-    result.format = matched.format.name
-    try:
+        result.format = matched.format.name
         # staged outside the transaction: scanning uncommitted rows is several times slower, and the
         # staging table is a scratch table that nothing reads once this file is done
         malformed = stage(con, source, matched, buyer_key)
@@ -119,12 +116,15 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, buyer_key: bytes, forc
     except Exception as exc:
         with contextlib.suppress(duckdb.TransactionException):
             con.rollback()
-        result.status = "refused" if isinstance(exc, readers.ReadError) else "failed"
-        result.message = str(exc) if isinstance(exc, readers.ReadError) else f"{path.name}: {type(exc).__name__}: {exc}"
+        refused = isinstance(exc, (FormatError, readers.ReadError))
+        result.status = "refused" if refused else "failed"
+        result.message = str(exc) if refused else f"{path.name}: {type(exc).__name__}: {exc}"
         result.rows_loaded = result.rows_rejected = result.rows_superseded = 0
         log_outcome(con, result, sha.result() if isinstance(sha, Future) else sha, started)
     finally:
         drop_temp(con)
+        if source is not None:
+            source.close()
     return result
 
 

@@ -81,7 +81,8 @@ def load_into(work: Path, db: Path, files: list[Path], forced_format, progress, 
                 continue
             sha = (hashes or {}).get(path) or hashing.submit(file_sha256, path)
             with publish.keeping_raw(db, path, sha) as keeper:
-                results[path] = load_file(con, path, key, forced_format, sha)
+                # a GBK export's UTF-8 copy is made beside the warehouse, where a killed load's is cleaned up
+                results[path] = load_file(con, path, key, forced_format, sha, scratch=work.parent)
                 keeper.keep = results[path].status == "loaded"
         if any(r.status == "loaded" for r in results.values()):
             warehouse.build_marts(con)

@@ -51,8 +51,9 @@ def writer_lock(db: Path):
 
 
 def remove_stale_copies(db: Path) -> None:
-    for stale in db.parent.glob(f".{db.name}.loading-*"):
-        stale.unlink(missing_ok=True)
+    for pattern in (f".{db.name}.loading-*", ".tpc-transcoded-*"):   # working copies, transcoded exports
+        for stale in db.parent.glob(pattern):
+            stale.unlink(missing_ok=True)
     raw = raw_dir(db)
     if raw.is_dir():
         for stale in raw.glob(".*.part"):

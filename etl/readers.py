@@ -44,6 +44,22 @@ class Source:
     encoding: str | None       # for csv: the text encoding found
     head: list[list[str]]      # the first rows, as text
     rows: list[list[str]] | None = None  # xlsx: every row, as text
+    text_copy: Path | None = None        # csv not in UTF-8: the transcoded copy DuckDB reads
+    scratch: Path | None = None          # the folder for that copy (default: the system's temp folder)
+
+    def utf8_path(self) -> Path:
+        """The CSV as UTF-8 for DuckDB's reader: the file itself, or a transcoded copy made once."""
+        if self.encoding in ("utf-8", "utf-8-sig"):
+            return self.path
+        if self.text_copy is None:
+            self.text_copy = utf8_copy(self)
+        return self.text_copy
+
+    def close(self) -> None:
+        """Remove the transcoded copy, if one was made."""
+        if self.text_copy is not None:
+            self.text_copy.unlink(missing_ok=True)
+            self.text_copy = None
 
 
 def max_file_bytes() -> int:
@@ -59,8 +75,8 @@ def check_size(path: Path) -> None:
                         "split the export by date range")
 
 
-def open_source(path: Path) -> Source:
-    """Open a file and read enough to detect its format."""
+def open_source(path: Path, scratch: Path | None = None) -> Source:
+    """Open a file and read enough to detect its format (a transcoded copy, if needed later, goes in scratch)."""
     check_size(path)
     if path.suffix.lower() in XLSX_SUFFIXES:
         check_workbook(path)
@@ -69,7 +85,7 @@ def open_source(path: Path) -> Source:
     if path.suffix.lower() == ".xls":
         raise ReadError(f"{path.name}: old binary .xls workbooks are not read; save it as .xlsx or CSV")
     encoding = sniff_encoding(path)
-    return Source(path, "csv", encoding, csv_head(path, encoding))
+    return Source(path, "csv", encoding, csv_head(path, encoding), scratch=scratch)
 
 
 def sniff_encoding(path: Path) -> str:
@@ -110,6 +126,7 @@ def csv_head(path: Path, encoding: str) -> list[list[str]]:
 
 
 TYPED = "etl_typed"
+TRANSCODED_PREFIX = ".tpc-transcoded-"   # a killed load's leftovers are found by it (publish.remove_stale_copies)
 
 
 def stage(con: duckdb.DuckDBPyConnection, source: Source, header_row: int, width: int, select,
@@ -125,7 +142,7 @@ def stage(con: duckdb.DuckDBPyConnection, source: Source, header_row: int, width
     if source.kind == "xlsx":
         stage_rows(con, source.rows[header_row:], header_row + 1, width, select)
         return []
-    text_path, temporary = utf8_copy(source)
+    text_path = source.utf8_path()
     # a file cut off inside a quoted field is rare; it is looked for while DuckDB reads the file (in a
     # thread: both mostly wait on memory), and the fast path's result is thrown away when it is found
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="quotes") as pool:
@@ -146,17 +163,13 @@ def stage(con: duckdb.DuckDBPyConnection, source: Source, header_row: int, width
         finally:
             cut_off.cancel()
             with contextlib.suppress(Exception):
-                cut_off.exception()   # wait for the scan before the temporary copy goes
-            if temporary:
-                os.unlink(text_path)
+                cut_off.exception()   # wait for the scan before the caller removes a transcoded copy
 
 
-def utf8_copy(source: Source) -> tuple[Path, bool]:
-    """The file as UTF-8 for DuckDB's reader: itself when already UTF-8, else a transcoded temp copy."""
-    if source.encoding in ("utf-8", "utf-8-sig"):
-        return source.path, False
+def utf8_copy(source: Source) -> Path:
+    """A transcoded UTF-8 temp copy of a CSV file in another encoding."""
     decoder = codecs.getincrementaldecoder(source.encoding)()
-    fd, name = tempfile.mkstemp(suffix=".csv", prefix="tpc-")
+    fd, name = tempfile.mkstemp(suffix=".csv", prefix=TRANSCODED_PREFIX, dir=source.scratch)
     try:
         with source.path.open("rb") as src, os.fdopen(fd, "wb") as dst:
             offset = 0
@@ -170,7 +183,7 @@ def utf8_copy(source: Source) -> tuple[Path, bool]:
     except BaseException:
         os.unlink(name)
         raise
-    return Path(name), True
+    return Path(name)
 
 
 def csv_options(header_row: int, width: int, native: dict[int, str] | None = None) -> str:

@@ -67,6 +67,8 @@ def test_a_load_killed_at_any_point_leaves_the_warehouse_exactly_as_it_was(publi
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("warehouse")) == [
         "warehouse.duckdb", "warehouse.duckdb.lock"]
     assert work.exists() == (point != "locked")   # the stale copy a killed load leaves behind
+    # and, killed mid-file, the UTF-8 copy of the GBK export it was reading
+    assert len(list(tmp_path.glob(".tpc-transcoded-*.csv"))) == (point == "staged")
     assert sales(db) == (4, Decimal("484.00"))
 
     again = start_load(db, pos_file(tmp_path / "pos2.csv", "B"))
