@@ -11,6 +11,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import pandas as pd  # noqa: E402
+
 import analytics.db as db  # noqa: E402
 from analytics import metrics, queries  # noqa: E402
 from analytics.filters import Filters  # noqa: E402
@@ -77,9 +79,13 @@ def main() -> None:
     results = []
     sets = page_sets(first, last)
     for name, work in sets.items():
-        cold = clock(work) + (open_cost if name == "overview" else 0)
+        started = time.perf_counter()
+        outputs = work()
+        cold = time.perf_counter() - started + (open_cost if name == "overview" else 0)
         warm = min(clock(work) for _ in range(3))
-        results.append({"page": name, "cold": cold, "warm": warm})
+        # the most rows any one of the page's queries hands to pandas: what the page holds in memory
+        held = max((len(o) for o in outputs if isinstance(o, pd.DataFrame)), default=1)
+        results.append({"page": name, "cold": cold, "warm": warm, "max_rows": held})
     started = time.perf_counter()
     frame = db.reader(path).connection().sql(
         "select channel, sale_date::timestamp as sale_date, brand, category, sku, cast(net_rmb as double) as net, is_paid "
