@@ -1,9 +1,10 @@
-"""Each page's AppTest run, cold (a fresh process per page) and warm, beside a control page with the same
+"""Each page's AppTest run, cold (median of three fresh processes per page) and warm, beside a control page with the same
 kinds of widgets and no data.
 
     TPC_DB=WAREHOUSE python bench/page_apptest.py WAREHOUSE     # prints JSON, one entry per page
 """
 import json
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -50,11 +51,15 @@ print(json.dumps({"cold": cold, "warm": min(warm)}))
 """
 
 
-def measure(source: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", ONE, source], capture_output=True, text=True, cwd=ROOT)
-    if done.returncode:
-        raise RuntimeError(done.stderr[-3000:])
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def measure(source: str, repeat: int = 3) -> dict:
+    """Median cold and warm times over `repeat` fresh processes."""
+    runs = []
+    for _ in range(repeat):
+        done = subprocess.run([sys.executable, "-c", ONE, source], capture_output=True, text=True, cwd=ROOT)
+        if done.returncode:
+            raise RuntimeError(done.stderr[-3000:])
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return {kind: statistics.median(run[kind] for run in runs) for kind in ("cold", "warm")}
 
 
 def main() -> None:
