@@ -19,7 +19,7 @@ from analytics.filters import Filters  # noqa: E402
 
 
 def uncached(path, version, sql, params):   # measure the database, not Streamlit's cache
-    return db.reader(Path(path)).query(sql, params)
+    return db.reader(Path(path)).arrow(sql, params)
 
 
 db._cached = uncached
