@@ -103,6 +103,18 @@ def test_unknown_headers_are_refused_whole_listing_expected_and_found(con, tmp_p
     assert rows(con, "select count(*) from sales") == [(0,)]
 
 
+def test_a_file_without_its_header_row_is_refused_without_repeating_its_first_row(con, tmp_path):
+    """The first row of a headerless order report is a buyer's order: the refusal must not quote it."""
+    result = load(con, write_csv(tmp_path / "orders.csv", ORDERS[1:], "gbk"))
+    assert result.status == "refused"
+    assert "found: no column names: the first row holds values" in result.message
+    assert "so the header row is missing" in result.message
+    for personal in ("tb_buyer01", "buyer01@example.com", "张三丰", "文三路", "13912345678", "请尽快发货"):
+        assert personal not in result.message
+    logged = rows(con, "select message from loads where status = 'refused'")[0][0]
+    assert "张三丰" not in logged and "13912345678" not in logged
+
+
 def test_forced_format_refuses_a_file_of_another_kind(con, tmp_path):
     result = load(con, write_csv(tmp_path / "pos.csv", POS), forced="tmall_orders")
     assert result.status == "refused"

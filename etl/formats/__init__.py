@@ -1,6 +1,7 @@
 """The export formats the ETL reads, and how a file's header row tells which one it is."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -70,10 +71,23 @@ def detect(file_name: str, head: list[list[str]], forced: str | None = None) -> 
     raise FormatError(refusal_message(file_name, head, candidates))
 
 
+VALUE_LIKE = re.compile(r"\d.*\d.*\d|@")   # three digits (an amount, date, phone, id) or an e-mail address
+
+
+def looks_like_values(row: list[str]) -> bool:
+    """Whether a row is data rather than column names: real headers have no cell with three digits or an @."""
+    return any(VALUE_LIKE.search(cell) for cell in row)
+
+
 def refusal_message(file_name: str, head: list[list[str]], candidates: list[Format]) -> str:
     """Why a file was refused: the columns each format needs, and the columns the file has."""
-    found_row = next((row for row in head if any(str(c or "").strip() for c in row)), [])
-    found = ", ".join(str(c).strip() for c in found_row if str(c or "").strip()) or "(nothing: the file is empty)"
+    found_row = [str(c or "").strip() for c in next((row for row in head if any(str(c or "").strip() for c in row)), [])]
+    if looks_like_values(found_row):
+        # a file without its header row: its first row is somebody's order or receipt, not to be repeated
+        found = (f"no column names: the first row holds values ({sum(map(bool, found_row))} cells with numbers, "
+                 "dates or codes), so the header row is missing")
+    else:
+        found = ", ".join(c[:40] for c in found_row if c) or "(nothing: the file is empty)"
     lines = [f"{file_name}: the header row matches no known export format."]
     for fmt in candidates:
         missing = [f.headers[0] for f in fmt.fields if f.required_header
