@@ -70,3 +70,23 @@ create or replace temp macro tpc_order_id(s) as
          when starts_with(s, '="') and ends_with(s, '"') and regexp_full_match(s[3:-2], '[0-9A-Za-z][0-9A-Za-z_\-]*')
              then s[3:-2]
          else tpc_order_id_tolerant(tpc_halfwidth(tpc_text(s))) end;
+
+-- province and city from a Chinese address, with its parts spaced as Tmall writes them ("浙江省 杭州市 西湖区 …"),
+-- by full-width spaces, or not at all ("浙江省杭州市西湖区…"). NULL when the address does not begin with a
+-- province (or, after it, a city), so no part of a street ever lands in these columns.
+create or replace temp macro tpc_address_compact(a) as regexp_replace(coalesce(a, ''), '[\s　]+', '', 'g');
+
+create or replace temp macro tpc_province_written(a) as
+    nullif(regexp_extract(tpc_address_compact(a),
+        '^(内蒙古自治区|广西壮族自治区|西藏自治区|宁夏回族自治区|新疆维吾尔自治区|香港特别行政区|澳门特别行政区'
+        || '|北京市|天津市|上海市|重庆市|北京|天津|上海|重庆|香港|澳门|[^\d省市区县路街号]{2,3}省)', 1), '');
+
+-- the four municipalities and two SARs under one name however the address spells them (北京 / 北京市)
+create or replace temp macro tpc_province(a) as
+    case when tpc_province_written(a) in ('北京', '天津', '上海', '重庆') then tpc_province_written(a) || '市'
+         when tpc_province_written(a) in ('香港', '澳门') then tpc_province_written(a) || '特别行政区'
+         else tpc_province_written(a) end;
+
+create or replace temp macro tpc_city(a) as
+    nullif(regexp_extract(substr(tpc_address_compact(a), length(coalesce(tpc_province_written(a), '')) + 1),
+        '^([^\d省市区县路街号镇乡村道巷弄]{1,9}?(市|自治州|地区|盟))', 1), '');

@@ -1,9 +1,5 @@
 -- tmall_orders rows from a typed order report: one row per order. The buyer nickname becomes a keyed
 -- HMAC and the address only its province and city; neither is stored as written.
-with parts as (
-    select *, regexp_split_to_array(trim(coalesce(address, '')), '\s+') as address_parts
-    from typed
-)
 select
     _row,
     order_id,
@@ -26,11 +22,11 @@ select
     end as status,
     created_at,
     paid_at,
-    nullif(address_parts[1], '') as province,
-    nullif(address_parts[2], '') as city,
+    tpc_province(address) as province,
+    tpc_city(address) as city,
     title,
     item_count,
     shop_name,
     close_reason
-from parts
+from typed
 cross join hmac_pads as k
