@@ -46,8 +46,12 @@ def sales_where(f: Filters, date_column: str = "sale_date") -> tuple[str, list]:
 
 
 def leads_where(f: Filters) -> tuple[str, list]:
-    """WHERE clause over the leads view: the event date in range, brand interest as the brand filter."""
+    """WHERE clause over the leads view: the event date in range, brand interest as the brand filter, and
+    nothing when the channel filter leaves out the exhibition channel. (A lead names a brand, not a
+    category or product: those filters do not apply, and the page says so.)"""
     clauses, params = ["event_start between ? and ?"], [f.start, f.end]
+    if f.channels and "exhibition" not in f.channels:
+        clauses.append("false")
     if f.brands:
         clauses.append("list_contains(?::varchar[], coalesce(brand_interest, '__unknown__'))")
         params.append(list(f.brands))

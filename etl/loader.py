@@ -112,6 +112,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, buyer_key: bytes, forc
         publish.pause_point("staged")
         con.begin()
         load_matched(con, source, matched, result, sha, started, export_time(path, started), malformed)
+        publish.pause_point("in_transaction")
         con.commit()
     except Exception as exc:
         with contextlib.suppress(duckdb.TransactionException):

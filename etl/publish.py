@@ -15,7 +15,7 @@ from pathlib import Path
 # The test hook: TPC_TEST_PAUSE_AT=<point> makes a writer print "TPC_PAUSE <point>" to stderr and sleep
 # there, so the kill tests (tests/test_reliability.py) can interrupt a real load at a known moment.
 # Points: locked (lock held, nothing copied), staged (a file's rows parsed into the copy, its transaction
-# not begun), loaded (files committed and checkpointed in the copy),
+# not begun), in_transaction (its rows written, not committed), loaded (files committed and checkpointed in the copy),
 # before_publish (copy fsynced, not yet renamed).
 PAUSE_ENV = "TPC_TEST_PAUSE_AT"
 
@@ -171,8 +171,8 @@ def keeping_raw(db: Path, path: Path, sha: str | Future | None = None):
     """Copy a file under raw/ (named by its content, once) while the block loads it, and keep the copy
     only if the block sets `keep`. The copy runs in a thread beside the load (the kernel copies, DuckDB
     parses; a gigabyte costs seconds either way, so they overlap); it is written to a hidden part file and
-    renamed, so a kept file is always whole. A file already under raw/ (the Data page's uploads in
-    raw/uploads/) is kept where it is."""
+    renamed, so a kept file is always whole. A file already under raw/ (a rebuild's, or an upload an
+    earlier version kept in raw/uploads/) is kept where it is."""
     keeper = RawKeeper(db, path, sha)
     try:
         yield keeper

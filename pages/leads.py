@@ -10,6 +10,8 @@ from ui.i18n import t
 frame.require_router()
 
 filters = frame.analyst_page("leads.title")
+if filters.categories or filters.products:
+    st.info(t("leads.filters_not_applied"), icon=":material/filter_alt_off:")
 
 stages = queries.lead_stages(filters).set_index("stage")
 count = lambda stage: int(stages["leads"].get(stage, 0))  # noqa: E731

@@ -1,4 +1,6 @@
 """Data page: load history, rejects, unknown codes, freshness, and the upload preview."""
+import hashlib
+
 from apptest import no_errors, open_page
 
 
@@ -40,10 +42,13 @@ def test_upload_previews_then_loads_on_confirmation(small_warehouse, tmp_path, m
                                            "Rows read": 2, "Would load": 1, "Rows rejected": 1}]
     assert "Row 3, column 销售时间: not a date and time" in [m.value for m in at.markdown]
     assert len(open_page("data", view="history").dataframe[0].value) == 5, "nothing loads before confirming"
+    assert not (tmp_path / "raw").exists(), "nor is kept: a rebuild must not load what was never confirmed"
 
     at.button(key="confirm_load").click().run()
     assert [s.value for s in at.success] == ["1 file(s) loaded, 1 rows."]
-    assert (tmp_path / "raw" / "uploads").is_dir()
+    kept = [p.relative_to(tmp_path).as_posix() for p in (tmp_path / "raw").rglob("*")]
+    assert kept == [f"raw/{hashlib.sha256(data).hexdigest()[:12]}-december.csv"]   # kept like a CLI load
+    assert list((tmp_path / ".uploads-pending").rglob("*")) == []                    # the pending copy is gone
     history = open_page("data", view="history").dataframe[0].value
-    assert list(history["file_name"])[0].endswith("december.csv")
+    assert list(history["file_name"])[0] == "december.csv"
     assert len(history) == 6

@@ -22,3 +22,16 @@ def test_lead_table_has_no_contact_details(small_app):
 def test_date_filter_outside_the_event_empties_the_funnel(small_app):
     at = open_page("leads", to="2020-06-30")
     assert metrics(at)["Leads"] == "0"
+
+
+def test_a_channel_filter_without_the_exhibition_channel_leaves_no_leads(small_app):
+    assert metrics(open_page("leads", ch="tmall"))["Leads"] == "0"
+    assert metrics(open_page("leads", ch=["tmall", "exhibition"]))["Leads"] == "3"
+
+
+def test_category_and_product_filters_are_said_not_to_apply(small_app):
+    at = open_page("leads", cat="糕点")
+    assert metrics(at)["Leads"] == "3"
+    assert [i.value for i in at.info] == ["A lead names the brand of interest, not a category or product: the "
+                                          "category and product filters do not apply on this page."]
+    assert not open_page("leads").info

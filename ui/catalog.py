@@ -196,6 +196,10 @@ CATALOG: dict[str, tuple[str, str, str]] = {
     "brands.rank": ("商品排名", "商品排名", "Product rank"),
     # leads
     "leads.title": ("展會洽談", "展会洽谈", "Exhibition leads"),
+    "leads.filters_not_applied": ("洽談登記只記意向品牌，不記品類與商品：品類與商品篩選不適用於本頁。",
+                                  "洽谈登记只记意向品牌，不记品类与商品：品类与商品筛选不适用于本页。",
+                                  "A lead names the brand of interest, not a category or product: the category "
+                                  "and product filters do not apply on this page."),
     "leads.leads": ("洽談筆數", "洽谈笔数", "Leads"),
     "leads.leads_help": ("展會開始日期在篩選期間內的登記筆數。", "展会开始日期在筛选期间内的登记笔数。",
                          "Registrations at exhibitions starting in the filtered dates."),
@@ -232,9 +236,9 @@ CATALOG: dict[str, tuple[str, str, str]] = {
     "data.upload": ("上傳匯出檔（POS 銷售流水、展會登記表、天貓訂單／寶貝報表、商品資料）",
                     "上传导出文件（POS 销售流水、展会登记表、天猫订单／宝贝报表、商品资料）",
                     "Upload export files (POS sales, exhibition registers, Tmall order/item reports, product master)"),
-    "data.upload_help": ("檔案先經與命令列相同的檢查並預覽，確認後才載入；原始檔保存在 data/raw/uploads/。",
-                         "文件先经与命令行相同的检查并预览，确认后才载入；原始文件保存在 data/raw/uploads/。",
-                         "Files go through the same checks as the command line and are previewed; nothing loads until you confirm. Raw files are kept in data/raw/uploads/."),
+    "data.upload_help": ("檔案先經與命令列相同的檢查並預覽，確認後才載入；載入的原始檔保存在 data/raw/。",
+                         "文件先经与命令行相同的检查并预览，确认后才载入；载入的原始文件保存在 data/raw/。",
+                         "Files go through the same checks as the command line and are previewed; nothing loads until you confirm. The raw files that load are kept in data/raw/."),
     "data.preview": ("預覽", "预览", "Preview"),
     "data.would_load": ("將載入", "将载入", "Would load"),
     "data.duplicate": ("與第 {load_id} 次載入的檔案內容相同，不會重複載入。", "与第 {load_id} 次载入的文件内容相同，不会重复载入。",

@@ -1,7 +1,9 @@
 """The upload flow of the Data page: keep the raw files, preview the load, load on confirmation."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -10,25 +12,44 @@ import streamlit as st
 from etl import config, pipeline, preview
 from ui.i18n import t
 
-def upload_dir(db: Path) -> Path:
-    """Raw uploads live beside the warehouse: data/raw/uploads/ for data/warehouse.duckdb."""
-    return db.parent / "raw" / "uploads"
+PENDING_DAYS = 1   # an upload previewed and never confirmed is removed after this
+
+
+def pending_dir(db: Path) -> Path:
+    """Uploads wait beside the warehouse (data/.uploads-pending/ for data/warehouse.duckdb) until confirmed;
+    a confirmed one that loads is kept under data/raw/ like any loaded file, and its pending copy goes."""
+    return db.parent / ".uploads-pending"
 
 
 def keep(uploaded, folder: Path) -> Path:
-    """Save an uploaded file (named by its content) so the warehouse can be rebuilt from raw files."""
+    """Save an uploaded file under its own name, in a folder named by its content."""
     data = uploaded.getvalue()
     digest = hashlib.sha256(data).hexdigest()[:12]
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{digest}-{Path(uploaded.name).name}"
+    path = folder / digest / Path(uploaded.name).name
+    path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         path.write_bytes(data)
     return path
 
 
+def discard(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            path.parent.rmdir()
+
+
+def discard_stale(folder: Path) -> None:
+    """Uploads previewed long ago and never confirmed."""
+    cutoff = time.time() - PENDING_DAYS * 86400
+    if folder.is_dir():
+        discard([p for p in folder.glob("*/*") if p.is_file() and p.stat().st_mtime < cutoff])
+
+
 def preview_and_confirm(files) -> None:
     db = config.warehouse_path()
-    paths = [keep(f, upload_dir(db)) for f in files]
+    discard_stale(pending_dir(db))
+    paths = [keep(f, pending_dir(db)) for f in files]
     outcomes = preview.preview(db, paths)
     st.subheader(t("data.preview"))
     st.dataframe(summary(outcomes), hide_index=True, width="stretch")
@@ -45,14 +66,15 @@ def preview_and_confirm(files) -> None:
     loadable = [p for p, (r, _) in zip(paths, outcomes) if r.status == "loaded"]
     if st.button(t("data.confirm", files=len(loadable)), type="primary", disabled=not loadable, key="confirm_load"):
         with st.spinner(t("data.loading")):
-            results = pipeline.load_paths(db, loadable)
+            results = pipeline.load_paths(db, loadable)   # each file that loads is kept under data/raw/
+        discard(paths)
         st.cache_data.clear()
         st.success(t("data.loaded", files=sum(r.status == "loaded" for r in results),
                      rows=sum(r.rows_loaded for r in results)))
 
 
 def original_name(stored: str) -> str:
-    """The uploaded file's own name, without the content prefix keep() added."""
+    """The uploaded file's own name, without the content prefix of uploads that earlier versions kept in data/raw/uploads/."""
     return stored.split("-", 1)[1] if len(stored) > 13 and stored[12] == "-" else stored
 
 
