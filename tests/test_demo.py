@@ -1,13 +1,14 @@
 """The demo data: generated in the real formats, byte-stable per seed, and reproducing the 2020 report exactly."""
 import datetime as dt
 import hashlib
+import re
 from decimal import Decimal
 
 import duckdb
 import pytest
 
 from apptest import metrics, open_page
-from etl import demo
+from etl import demo, readers
 
 
 @pytest.fixture(scope="module")
@@ -91,3 +92,62 @@ def test_annual_page_compares_with_the_year_before(demo_app):
     deltas = {m.label: m.delta for m in at.metric}
     assert deltas["Sales"] == "+13.2%"
     assert deltas["Companies met"] == "+21.6%"
+
+
+PERSONAL_COLUMNS = {"买家会员名", "买家支付宝账号", "收货人姓名", "收货地址", "联系电话", "联系手机", "会员手机", "会员名称",
+                    "联系人", "买家留言", "订单备注", "物流单号"}
+
+
+def personal_values(folder):
+    """Every personal value the demo exports carry, read back from the files as the ETL would see them."""
+    import pandas as pd
+
+    values = set()
+    for path in sorted(folder.iterdir()):
+        if path.suffix == ".xlsx":
+            frames = [pd.read_excel(path, dtype=str, header=None)]
+            header_at = next(i for i, row in frames[0].iterrows() if "企业名称" in set(row.dropna()) or "商品名称" in set(row.dropna()))
+            frame = pd.read_excel(path, dtype=str, header=header_at)
+        else:
+            frame = pd.read_csv(path, dtype=str, encoding=readers.sniff_encoding(path))
+        frame.columns = [str(c).strip() for c in frame.columns]
+        for column in PERSONAL_COLUMNS & set(frame.columns):
+            values |= {v.strip().lstrip("'=\"").rstrip('"') for v in frame[column].dropna() if len(v.strip()) >= 2}
+    return values
+
+
+def test_no_personal_value_of_the_demo_exports_reaches_the_warehouse(demo_build, demo_db):
+    """The demo fills every personal column with fake people; none of them may land anywhere."""
+    personal = personal_values(demo_build[0])
+    assert len(personal) > 10_000
+    tables = [t for (t,) in demo_db.execute("select table_name from information_schema.tables "
+                                            "where table_schema = 'main' and table_type = 'BASE TABLE'").fetchall()]
+    stored = set()
+    for table in tables:
+        for (column,) in demo_db.execute("select column_name from information_schema.columns "
+                                         "where table_name = ? and data_type = 'VARCHAR'", [table]).fetchall():
+            stored |= {v for (v,) in demo_db.execute(f'select distinct "{column}" from {table} where "{column}" is not null').fetchall()}
+    assert stored & personal == set()
+    # nor inside a longer value: phone numbers anywhere, and any part of an address or name but the province
+    # and city an order keeps (compared as sets of words, not substring by substring: 10^5 x 10^5 is too slow)
+    phones = re.compile(r"1[3-9]\d{9}")
+    assert {m for v in stored for m in phones.findall(v)} & personal == set()
+    kept_places = re.compile(r".*(省|市|自治区|特别行政区|自治州|地区|盟)$|北京|天津|上海|重庆")
+    personal_words = {w for p in personal for w in re.split(r"[\s()（）]+", p) if len(w) >= 2 and not kept_places.match(w)}
+    stored_words = {w for v in stored for w in re.split(r"[\s()（）]+", v)}
+    assert sorted(stored_words & personal_words)[:5] == []
+
+
+def test_overview_cards_compare_with_last_year_and_the_month_before(demo_app, demo_db):
+    """December 2020's net revenue card: 同比 against December 2019 as its delta, 环比 against November below."""
+    def net(first, last):
+        return scalar(demo_db, f"select sum(net_rmb) from sales where is_paid and sale_date between '{first}' and '{last}'")
+
+    december, last_december, november = net("2020-12-01", "2020-12-31"), net("2019-12-01", "2019-12-31"), net("2020-11-01", "2020-11-30")
+    at = open_page("overview", period="month", asof="2020-12-31")
+    card = next(m for m in at.metric if m.label == "Net revenue")
+    assert card.delta == f"{float(december / last_december - 1) * 100:+.1f}%"
+    cards = [m.label for m in at.metric]
+    pop_lines = [c.value for c in at.caption if c.value.startswith("vs previous period")]
+    assert len(pop_lines) == len(cards) == 9
+    assert pop_lines[cards.index("Net revenue")] == f"vs previous period {float(december / november - 1) * 100:+.1f}%"

@@ -12,9 +12,9 @@ select
     any_value(product_name) as product_name,
     count(*) as lines,
     sum(qty) as qty,
-    sum(gross_rmb) as gross_rmb,
-    sum(refund_rmb) as refund_rmb,
-    sum(net_rmb) as net_rmb
+    cast(sum(gross_rmb) as decimal(18, 2)) as gross_rmb,
+    cast(sum(refund_rmb) as decimal(18, 2)) as refund_rmb,
+    cast(sum(net_rmb) as decimal(18, 2)) as net_rmb
 from sales
 where is_paid
 group by sale_date, channel, brand, category, sku

@@ -5,7 +5,7 @@ select
     sku as code,
     any_value(product_name) as product_name,
     count(*) as lines,
-    sum(net_rmb) as net_rmb,
+    cast(sum(net_rmb) as decimal(18, 2)) as net_rmb,
     min(sale_date) as first_sold,
     max(sale_date) as last_sold
 from sales
