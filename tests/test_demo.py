@@ -105,9 +105,9 @@ def personal_values(folder):
     values = set()
     for path in sorted(folder.iterdir()):
         if path.suffix == ".xlsx":
-            frames = [pd.read_excel(path, dtype=str, header=None)]
-            header_at = next(i for i, row in frames[0].iterrows() if "企业名称" in set(row.dropna()) or "商品名称" in set(row.dropna()))
-            frame = pd.read_excel(path, dtype=str, header=header_at)
+            sheet = readers.read_xlsx_rows(path)
+            header_at = next(i for i, row in enumerate(sheet) if {"企业名称", "商品名称"} & set(row))
+            frame = pd.DataFrame(sheet[header_at + 1:], columns=sheet[header_at])
         else:
             frame = pd.read_csv(path, dtype=str, encoding=readers.sniff_encoding(path))
         frame.columns = [str(c).strip() for c in frame.columns]
