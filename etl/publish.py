@@ -18,6 +18,8 @@ from pathlib import Path
 # not begun), in_transaction (its rows written, not committed), loaded (files committed and checkpointed in the copy),
 # before_publish (copy fsynced, not yet renamed).
 PAUSE_ENV = "TPC_TEST_PAUSE_AT"
+# the UTF-8 copy a load makes of a GBK export, beside the warehouse; a killed load's is removed by the next
+TRANSCODED_PREFIX = ".tpc-transcoded-"
 
 
 def pause_point(point: str) -> None:
@@ -51,7 +53,7 @@ def writer_lock(db: Path):
 
 
 def remove_stale_copies(db: Path) -> None:
-    for pattern in (f".{db.name}.loading-*", ".tpc-transcoded-*"):   # working copies, transcoded exports
+    for pattern in (f".{db.name}.loading-*", f"{TRANSCODED_PREFIX}*"):   # working copies, transcoded exports
         for stale in db.parent.glob(pattern):
             stale.unlink(missing_ok=True)
     raw = raw_dir(db)

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from etl import publish
 from etl.warehouse import scalar
 
 HEAD_ROWS = 12            # a header may sit below a few title rows
@@ -126,7 +127,6 @@ def csv_head(path: Path, encoding: str) -> list[list[str]]:
 
 
 TYPED = "etl_typed"
-TRANSCODED_PREFIX = ".tpc-transcoded-"   # a killed load's leftovers are found by it (publish.remove_stale_copies)
 
 
 def stage(con: duckdb.DuckDBPyConnection, source: Source, header_row: int, width: int, select,
@@ -169,7 +169,7 @@ def stage(con: duckdb.DuckDBPyConnection, source: Source, header_row: int, width
 def utf8_copy(source: Source) -> Path:
     """A transcoded UTF-8 temp copy of a CSV file in another encoding."""
     decoder = codecs.getincrementaldecoder(source.encoding)()
-    fd, name = tempfile.mkstemp(suffix=".csv", prefix=TRANSCODED_PREFIX, dir=source.scratch)
+    fd, name = tempfile.mkstemp(suffix=".csv", prefix=publish.TRANSCODED_PREFIX, dir=source.scratch)
     try:
         with source.path.open("rb") as src, os.fdopen(fd, "wb") as dst:
             offset = 0
