@@ -17,7 +17,7 @@ BUYER_KEY_ENV = "TPC_BUYER_KEY"
 BUYER_KEY_SECRET = "buyer_key"
 
 # Bump when schema.sql or the views change shape; the dashboard refuses an older warehouse.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def warehouse_path(explicit: str | os.PathLike | None = None) -> Path:

@@ -1,4 +1,5 @@
-"""Load one export file into the warehouse in one transaction: stage, type, validate, reject, upsert, log."""
+"""Load one export file into the warehouse in one transaction: read (in one pass, or staged), type, validate,
+reject, insert, settle against other loads, log."""
 from __future__ import annotations
 
 import contextlib
@@ -68,12 +69,13 @@ def duplicate_of(con: duckdb.DuckDBPyConnection, sha: str, result: LoadResult) -
     return bool(previous)
 
 
-def log_outcome(con, result: LoadResult, sha: str, started: dt.datetime) -> None:
-    """Record a refused or failed file in the load history (outside the rolled-back transaction)."""
+def log_outcome(con, result: LoadResult, sha: str, started: dt.datetime, load_id: int | None = None) -> None:
+    """Record a refused or failed file in the load history (outside the rolled-back transaction), under the
+    load id already taken for it, if any."""
     con.execute(
         "insert into loads (load_id, file_name, sha256, format, status, message, started_at, finished_at) "
-        "values (nextval('load_id_seq'), ?, ?, ?, ?, ?, ?, ?)",
-        [result.file, sha, result.format, result.status, result.message[:2000], started, now()])
+        "values (coalesce(?, nextval('load_id_seq')), ?, ?, ?, ?, ?, ?, ?)",
+        [load_id, result.file, sha, result.format, result.status, result.message[:2000], started, now()])
 
 
 def now() -> dt.datetime:
@@ -97,21 +99,29 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, buyer_key: bytes, forc
         sha = sha or file_sha256(path)
         if duplicate_of(con, sha, result):
             return result
-    source = None
+    source, load_id, one_pass = None, None, False
     try:
         source = readers.open_source(path, scratch)
         matched = detect(path.name, source.head, forced_format)
         result.format = matched.format.name
-        # staged outside the transaction: scanning uncommitted rows is several times slower, and the
-        # staging table is a scratch table that nothing reads once this file is done
-        malformed = stage(con, source, matched, buyer_key)
+        exported_at = export_time(path, started)
+        prepare(con, buyer_key)
+        # a clean CSV of a one-pass format is read straight into its table, inside the file's transaction;
+        # any other file (or one with a bad row) is staged outside it and checked row by row
+        if matched.format.one_pass and source.kind == "csv":
+            load_id = scalar(con, "select nextval('load_id_seq')")
+            one_pass = load_one_pass(con, source, matched, load_id)
+        malformed = [] if one_pass else stage(con, source, matched)
         if pending:
             sha = sha.result()
             if duplicate_of(con, sha, result):
+                if one_pass:
+                    con.rollback()
                 return result
         publish.pause_point("staged")
-        con.begin()
-        load_matched(con, source, matched, result, sha, started, export_time(path, started), malformed)
+        if not one_pass:
+            con.begin()
+        load_matched(con, source, matched, result, sha, started, exported_at, malformed, load_id, one_pass)
         publish.pause_point("in_transaction")
         con.commit()
     except Exception as exc:
@@ -121,7 +131,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, buyer_key: bytes, forc
         result.status = "refused" if refused else "failed"
         result.message = str(exc) if refused else f"{path.name}: {type(exc).__name__}: {exc}"
         result.rows_loaded = result.rows_rejected = result.rows_superseded = 0
-        log_outcome(con, result, sha.result() if isinstance(sha, Future) else sha, started)
+        log_outcome(con, result, sha.result() if isinstance(sha, Future) else sha, started, load_id)
     finally:
         drop_temp(con)
         if source is not None:
@@ -129,30 +139,103 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, buyer_key: bytes, forc
     return result
 
 
-def stage(con, source, matched: Match, buyer_key: bytes) -> list[tuple[int, str]]:
-    """The file's rows parsed into the scratch table etl_typed; returns the malformed rows."""
+def prepare(con, buyer_key: bytes) -> None:
+    """The parsers and the keyed-hash pads the load queries use, in this connection."""
     warehouse.load_parsers(con)
     con.execute("create or replace temp table hmac_pads as select ?::blob as ipad, ?::blob as opad", list(hmac_pads(buyer_key)))
+
+
+def load_one_pass(con, source, matched: Match, load_id: int) -> bool:
+    """Read a clean CSV of a one-pass format straight into its table, in a transaction left open.
+
+    Every rule that would reject a row raises inside the read instead (guarded_select), and the reader records
+    any row it cannot read; either way, or when the file is cut off mid-quote, the transaction is rolled
+    back and False sends the file to staging, which names each bad row, column and value. Clean files
+    (nearly all) are so read and written once, with every check applied on the way.
+    """
+    fmt = matched.format
+    text_path = source.utf8_path()
+    native = native_types(matched)
+    as_written = stored_as_written(con, matched)
+    query = (f"with src as (select * from {readers.csv_source(matched.header_row, len(matched.header), native)}), "
+             f"typed as ({guarded_select(matched, frozenset(native), as_written)}) "
+             f"{insert_sql(fmt, load_id)}")
+    with readers.scanning_quotes(text_path) as cut_off:
+        con.begin()
+        try:
+            readers.clear_reader_rejects(con)
+            con.execute(query, [str(text_path)])
+            clean = (not readers.reader_rejected(con) and not cut_off.result()
+                     and not scalar(con, plain_check(fmt, as_written), [load_id]))
+        except duckdb.Error:
+            clean = False
+        if not clean:
+            con.rollback()
+    return clean
+
+
+PLAIN = {"text": "tpc_text_plain({})", "order_id": "tpc_order_id_plain({})"}
+
+
+def stored_as_written(con, matched: Match) -> frozenset:
+    """The text and order-number fields a one-pass load reads as written: those its table stores under the
+    same name (the format's load query passes them through untouched). Checking them once stored costs a
+    tenth of parsing them on the way in: the stored columns are dictionary-compressed, the file's are not."""
+    stored = {r[0] for r in con.execute(
+        "select column_name from information_schema.columns where table_name = ?", [matched.format.table]).fetchall()}
+    return frozenset(f.name for f in matched.format.fields
+                     if f.kind in PLAIN and not f.personal and f.name in stored and f.name in matched.columns)
+
+
+def plain_check(fmt: Format, as_written: frozenset) -> str:
+    """Count the load's rows holding a value read as written that its parser would have changed or refused
+    (a space at either end, Excel's guard, an order number needing the tolerant parser)."""
+    changed = " or ".join(f"({f.name} is not null and not {PLAIN[f.kind].format(f.name)})"
+                          for f in fmt.fields if f.name in as_written) or "false"
+    return f"select count(*) from {fmt.table} where load_id = ? and ({changed})"
+
+
+REJECTED = "tpc: a row breaks a rule"
+
+
+def guarded_select(matched: Match, typed_columns: frozenset, as_written: frozenset) -> str:
+    """typed_select, raising on the first row that any reject rule would catch (the one-pass load's guard).
+
+    The guard sits on the first required field, which every load query reads, so it cannot be optimised away.
+    """
+    rejected = " or ".join(f"coalesce({condition}, false)" for _, _, condition, _ in reject_rules(matched)) or "false"
+    guarded = next(f.name for f in matched.format.fields if f.required_value and f.name in matched.columns)
+    return (f"select cast(null as bigint) as _row, * replace (case when {rejected} then error('{REJECTED}') "
+            f"else {guarded} end as {guarded}) from ({typed_select(matched, False, typed_columns, as_written)})")
+
+
+def stage(con, source, matched: Match) -> list[tuple[int, str]]:
+    """The file's rows parsed into the scratch table etl_typed; returns the malformed rows."""
     return readers.stage(con, source, matched.header_row, len(matched.header),
                          lambda with_row, typed=frozenset(): typed_select(matched, with_row, typed),
                          native_types(matched))
 
 
-def load_matched(con, source, matched: Match, result: LoadResult, sha, started, exported_at, malformed) -> None:
-    """The body of one load, inside the caller's transaction."""
+def load_matched(con, source, matched: Match, result: LoadResult, sha, started, exported_at, malformed,
+                 load_id: int | None, one_pass: bool) -> None:
+    """The body of one load, inside the caller's transaction (where a one-pass load has inserted its rows)."""
     fmt = matched.format
-    load_id = scalar(con, "select nextval('load_id_seq')")
+    load_id = load_id if load_id is not None else scalar(con, "select nextval('load_id_seq')")
     result.load_id = load_id
     con.execute(
         "insert into loads (load_id, file_name, sha256, format, exported_at, status, started_at) "
         "values (?, ?, ?, ?, ?, 'loaded', ?)", [load_id, source.path.name, sha, fmt.name, exported_at, started])
-    record_malformed(con, load_id, malformed)
-    record_rejects(con, load_id, matched)
-    if fmt.dedupe:
-        record_duplicates(con, load_id, fmt)
-    keep_good_rows(con, load_id)
-    counts = upsert(con, fmt, load_id, exported_at)
-    read = scalar(con, f"select count(*) from {readers.TYPED}") + len(malformed)
+    if one_pass:
+        read = scalar(con, f"select count(*) from {fmt.table} where load_id = ?", [load_id])
+    else:
+        record_malformed(con, load_id, malformed)
+        record_rejects(con, load_id, matched)
+        if fmt.dedupe:
+            record_duplicates(con, load_id, fmt)
+        keep_good_rows(con, load_id)
+        con.execute(insert_sql(fmt, load_id))
+        read = scalar(con, f"select count(*) from {readers.TYPED}") + len(malformed)
+    counts = settle(con, fmt, load_id, exported_at)
     rejected = scalar(con, "select count(distinct row_no) from rejects where load_id = ?", [load_id])
     result.status = "loaded"
     result.rows_read, result.rows_rejected = read, rejected
@@ -201,17 +284,24 @@ def native_types(matched: Match) -> dict[int, str]:
             if f.name in matched.columns and f.kind in NATIVE_TYPES and not f.personal}
 
 
-def typed_select(matched: Match, with_row: bool, typed_columns: frozenset = frozenset()) -> str:
+def typed_select(matched: Match, with_row: bool, typed_columns: frozenset = frozenset(),
+                 as_written: frozenset = frozenset()) -> str:
     """The query over `src` (columns c0..) that parses each field (NULL where the file lacks it), keeps
     the text of a value that did not parse in <field>__bad (for the reject), and adds derived fields.
 
     typed_columns are columns the CSV reader already typed: they hold a value or NULL, never bad text.
-    Each value is parsed once (inner query); the outer one only compares.
+    as_written are text and order-number fields taken as the file writes them, to be checked once stored
+    (see plain_check). Each value is parsed once (inner query); the outer one only compares.
     """
     inner, outer, scratch = (["_row"] if with_row else []), [], []
     for fld in matched.format.fields:
         index = matched.columns.get(fld.name)
         column = f"c{index}" if index is not None else "cast(null as varchar)"
+        if fld.name in as_written:
+            inner.append(f"{column} as {fld.name}")
+            if fld.kind == "order_id":
+                outer.append(f"cast(null as varchar) as {fld.name}__bad")
+            continue
         inner.append(f"{(TYPED_PARSERS if index in typed_columns else PARSERS)[fld.kind].format(column)} as {fld.name}")
         if fld.personal or fld.kind == "text":
             continue
@@ -238,8 +328,10 @@ def record_malformed(con, load_id: int, malformed: list[tuple[int, str]]) -> Non
 MANGLED = r"regexp_full_match({}, '\d+(\.\d+)?[Ee]\+?\d+')"
 
 
-def record_rejects(con, load_id: int, matched: Match) -> None:
-    """One reject per bad value: missing where required, or not a value of its kind, or failing a format check."""
+def reject_rules(matched: Match) -> list[tuple[str, str, str, str]]:
+    """Every way a typed row is rejected, as (column header, reason, SQL condition, SQL of the value to show):
+    a value missing where required, not a value of its kind, or failing one of the format's checks."""
+    rules = []
     for fld in matched.format.fields:
         if fld.name not in matched.columns:
             continue
@@ -247,17 +339,24 @@ def record_rejects(con, load_id: int, matched: Match) -> None:
         checked = fld.kind != "text" and not fld.personal
         if fld.required_value:
             missing = f"{fld.name} is null" + (f" and {fld.name}__bad is null" if checked else "")
-            insert_rejects(con, load_id, header, "missing_value", missing, "null")
+            rules.append((header, "missing_value", missing, "null"))
         if checked:
             bad = f"{fld.name}__bad"
             if fld.kind == "order_id":
-                insert_rejects(con, load_id, header, "excel_mangled_id", f"{bad} is not null and {MANGLED.format(bad)}", bad)
-                insert_rejects(con, load_id, header, "bad_order_id", f"{bad} is not null and not {MANGLED.format(bad)}", bad)
+                rules.append((header, "excel_mangled_id", f"{bad} is not null and {MANGLED.format(bad)}", bad))
+                rules.append((header, "bad_order_id", f"{bad} is not null and not {MANGLED.format(bad)}", bad))
             else:
-                insert_rejects(con, load_id, header, f"bad_{fld.kind}", f"{bad} is not null", bad)
+                rules.append((header, f"bad_{fld.kind}", f"{bad} is not null", bad))
     for field_name, condition, code in matched.format.checks:
         header = matched.header_of(field_name) if field_name in matched.columns else field_name
-        insert_rejects(con, load_id, header, code, condition, f"left(cast({field_name} as varchar), 80)")
+        rules.append((header, code, condition, f"left(cast({field_name} as varchar), 80)"))
+    return rules
+
+
+def record_rejects(con, load_id: int, matched: Match) -> None:
+    """One reject per bad value (see reject_rules)."""
+    for header, code, condition, value_sql in reject_rules(matched):
+        insert_rejects(con, load_id, header, code, condition, value_sql)
 
 
 def insert_rejects(con, load_id: int, header: str, code: str, condition: str, value_sql: str) -> None:
@@ -283,15 +382,19 @@ def record_duplicates(con, load_id: int, fmt: Format) -> None:
         where _row <> first_row""", [load_id, "/".join(fmt.group_key), load_id])
 
 
-def upsert(con, fmt: Format, load_id: int, exported_at: dt.datetime) -> tuple[int, int]:
-    """Insert the file's rows, then settle each group key (receipt, order, lead, product) that another
-    load also holds: the newer export's rows stay, the older's go.
+def insert_sql(fmt: Format, load_id: int) -> str:
+    """Insert the file's rows (the format's load query over `typed`) into its table."""
+    return f"insert into {fmt.table} by name select * exclude (_row), {int(load_id)} as load_id from ({finish_sql(fmt)})"
+
+
+def settle(con, fmt: Format, load_id: int, exported_at: dt.datetime) -> tuple[int, int]:
+    """Settle each group key (receipt, order, lead, product) that the new rows share with another load:
+    the newer export's rows stay, the older's go.
 
     Returns (rows loaded, rows superseded by a newer export). Only rows whose first key falls in the
     file's key range are compared, so loading disjoint exports costs no comparison at all.
     """
     table, keys = fmt.table, fmt.group_key
-    con.execute(f"insert into {table} by name select * exclude (_row), {int(load_id)} as load_id from ({finish_sql(fmt)})")
     inserted = scalar(con, f"select count(*) from {table} where load_id = ?", [load_id])
     if not inserted:
         return 0, 0

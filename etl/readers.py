@@ -143,23 +143,32 @@ def stage(con: duckdb.DuckDBPyConnection, source: Source, header_row: int, width
         stage_rows(con, source.rows[header_row:], header_row + 1, width, select)
         return []
     text_path = source.utf8_path()
-    # a file cut off inside a quoted field is rare; it is looked for while DuckDB reads the file (in a
-    # thread: both mostly wait on memory), and the fast path's result is thrown away when it is found
-    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="quotes") as pool:
-        cut_off = pool.submit(ends_inside_quotes, text_path)
+    with scanning_quotes(text_path) as cut_off:
+        # DuckDB types the cleanly written columns itself; any cell it cannot read sends the whole file
+        # down the tolerant path, where every value is parsed from text and bad ones are reported
         try:
-            # DuckDB types the cleanly written columns itself; any cell it cannot read sends the whole file
-            # down the tolerant path, where every value is parsed from text and bad ones are reported
-            try:
-                staged = ((native and stage_csv_fast(con, text_path, header_row, width, select, native))
-                          or stage_csv_fast(con, text_path, header_row, width, select))
-            except ReadError:
-                if not cut_off.result():
-                    raise
-            if cut_off.result():
-                # DuckDB took the cut-off field as it stands; the exact path rejects that last row
-                return stage_csv_exact(con, text_path, header_row, width, select, cut_off=True)
-            return [] if staged else stage_csv_exact(con, text_path, header_row, width, select)
+            staged = ((native and stage_csv_fast(con, text_path, header_row, width, select, native))
+                      or stage_csv_fast(con, text_path, header_row, width, select))
+        except ReadError:
+            if not cut_off.result():
+                raise
+        if cut_off.result():
+            # DuckDB took the cut-off field as it stands; the exact path rejects that last row
+            return stage_csv_exact(con, text_path, header_row, width, select, cut_off=True)
+        return [] if staged else stage_csv_exact(con, text_path, header_row, width, select)
+
+
+@contextlib.contextmanager
+def scanning_quotes(path: Path):
+    """A Future of ends_inside_quotes(path), computed in a thread while DuckDB reads the file.
+
+    A file cut off inside a quoted field is rare; both mostly wait on memory, so the scan costs little
+    beside the parse, and the parse's result is thrown away when the scan finds one.
+    """
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="quotes") as pool:
+        cut_off = pool.submit(ends_inside_quotes, path)
+        try:
+            yield cut_off
         finally:
             cut_off.cancel()
             with contextlib.suppress(Exception):
@@ -192,19 +201,35 @@ def csv_options(header_row: int, width: int, native: dict[int, str] | None = Non
             f"columns = {{{columns}}}, strict_mode = false, max_line_size = 8388608")
 
 
+def csv_source(header_row: int, width: int, native: dict[int, str] | None = None) -> str:
+    """DuckDB's parallel CSV reader over the path given as the query's parameter. A row it cannot read (the
+    wrong number of columns, or a cell that is not a plain value of its native type) is recorded in the
+    temp table reject_errors, not raised: see clear_reader_rejects and reader_rejected."""
+    return f"read_csv(?, {csv_options(header_row, width, native)}, store_rejects = true)"
+
+
+def clear_reader_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("drop table if exists reject_errors; drop table if exists reject_scans")
+
+
+def reader_rejected(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the last read_csv of csv_source met a row it could not read."""
+    return bool(scalar(con, "select count(*) from reject_errors"))
+
+
 def stage_csv_fast(con: duckdb.DuckDBPyConnection, path: Path, header_row: int, width: int, select,
                    native: dict[int, str] | None = None) -> bool:
     """DuckDB's parallel reader; False when some row has the wrong number of columns (or, with native
     types, a cell that is not a plain value of its type)."""
-    con.execute("drop table if exists reject_errors; drop table if exists reject_scans")
-    source = f"read_csv(?, {csv_options(header_row, width, native)}, store_rejects = true)"
+    clear_reader_rejects(con)
+    source = csv_source(header_row, width, native)
     typed = frozenset(native or ())
     try:
         con.execute(f"create or replace table {TYPED} as with src as (select * from {source}) {select(False, typed)}",
                     [str(path)])
     except duckdb.Error as exc:
         raise ReadError(f"{path.name}: cannot be read as CSV: {str(exc).splitlines()[0]}") from None
-    if scalar(con, "select count(*) from reject_errors"):
+    if reader_rejected(con):
         con.execute(f"drop table {TYPED}")
         return False
     # rows written inside a transaction get row ids from an offset, but in file order

@@ -64,7 +64,7 @@ def test_a_failure_mid_load_leaves_the_warehouse_as_it_was(con, tmp_path, monkey
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(loader, "upsert", explode)
+    monkeypatch.setattr(loader, "settle", explode)
     result = load(con, write_csv(tmp_path / "ExportOrderList202101051030.csv", ORDERS, "gbk"))
     assert result.status == "failed"
     assert "disk full" in result.message
@@ -75,7 +75,7 @@ def test_a_failure_mid_load_leaves_the_warehouse_as_it_was(con, tmp_path, monkey
 
 def test_a_failed_file_can_be_loaded_again_once_fixed(con, tmp_path, monkeypatch):
     path = write_csv(tmp_path / "pos.csv", POS)
-    monkeypatch.setattr(loader, "upsert", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
+    monkeypatch.setattr(loader, "settle", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
     assert load(con, path).status == "failed"
     monkeypatch.undo()
     assert load(con, path).status == "loaded"

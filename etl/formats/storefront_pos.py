@@ -20,4 +20,5 @@ FORMAT = Format(
         Field("member_phone", ("会员手机", "会员手机号", "会员电话"), personal=True),
     ),
     group_key=("order_id",),
+    one_pass=True,
 )

@@ -49,7 +49,6 @@ create table if not exists product_master (
 -- one row per storefront POS receipt line; returns are negative lines
 create table if not exists pos_lines (
     order_id varchar not null,
-    file_row bigint not null,       -- the line's row in its export; the sales view numbers a receipt's lines by it
     sold_at timestamp not null,
     code varchar not null,          -- barcode or merchant code as the POS wrote it
     product_name varchar,

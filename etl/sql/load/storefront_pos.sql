@@ -1,6 +1,7 @@
 -- pos_lines rows from a typed POS export: one row per receipt line, with its row in the file.
--- A return (单据类型 退货, or a negative quantity or amount) is stored negative. Line numbers within a
--- receipt are given by the sales view (from file_row), so the load itself needs no grouping at all.
+-- A return (单据类型 退货, or a negative quantity or amount) is stored negative. Rows are inserted in file
+-- order and the sales view numbers a receipt's lines in that order, so the load needs no grouping at all.
+-- `typed` is either the staged rows of a file that had bad ones, or (one pass) the CSV reader itself.
 with lines as (
     select *, coalesce(doc_type like '%退%', false) or qty < 0 or net_rmb < 0 as is_return
     from typed
@@ -8,7 +9,6 @@ with lines as (
 select
     _row,
     order_id,
-    _row as file_row,
     sold_at,
     code,
     product_name,

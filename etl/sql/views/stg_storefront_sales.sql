@@ -1,11 +1,12 @@
 -- stg_storefront_sales: one row per POS receipt line, matched to the master by barcode or merchant code.
 -- gross is what was sold, refund what was returned; net = gross - refund = 实收金额.
--- line_no numbers a receipt's lines in the order of its export.
+-- line_no numbers a receipt's lines in the order of its export: a load inserts a file's rows in file order
+-- (DuckDB keeps insertion order, and row ids follow it), so the order is (load_id, rowid).
 create or replace view stg_storefront_sales as
 with matched as (
     select
         l.*,
-        cast(row_number() over (partition by l.order_id order by l.load_id, l.file_row) as integer) as line_no,
+        cast(row_number() over (partition by l.order_id order by l.load_id, l.rowid) as integer) as line_no,
         coalesce(by_barcode.sku, by_sku.sku) as master_sku,
         coalesce(by_barcode.product_name, by_sku.product_name) as master_name,
         coalesce(by_barcode.brand, by_sku.brand) as brand,

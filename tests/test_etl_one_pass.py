@@ -1,0 +1,105 @@
+"""A clean POS export is read straight into pos_lines in one pass; a file with any row that a rule would
+reject, or any value its parser would change, goes through staging instead, which names each bad row.
+Either way the warehouse ends up with the same rows, and a receipt's lines keep the order of the file."""
+from decimal import Decimal
+
+import pytest
+
+from conftest import load, rows, write_csv
+from etl import loader
+from fixtures import POS
+
+HEADER = POS[0]
+
+
+def line(receipt, code="4710000000011", net="10.00", when="2020-01-05 10:00:00", name="凤梨酥礼盒"):
+    return [receipt, when, code, name, "1", "10.00", "0", net, "现金", "", "", "销售"]
+
+
+@pytest.fixture
+def staged(monkeypatch):
+    """Counts the files that went through staging."""
+    calls = []
+    real = loader.stage
+
+    def spy(*args, **kwargs):
+        calls.append(args[1].path.name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(loader, "stage", spy)
+    return calls
+
+
+def test_a_clean_pos_file_is_read_in_one_pass_with_every_value_as_staging_would_store_it(con, tmp_path, staged):
+    result = load(con, write_csv(tmp_path / "pos.csv", POS))
+    assert staged == []
+    assert (result.status, result.rows_read, result.rows_loaded, result.rows_rejected) == ("loaded", 4, 4, 0)
+    one_pass = rows(con, "select * exclude (load_id) from pos_lines order by rowid")
+
+    con.execute("delete from pos_lines; delete from loads")
+    forced = tmp_path / "again.csv"
+    forced.write_bytes((tmp_path / "pos.csv").read_bytes())
+    import unittest.mock
+    with unittest.mock.patch.object(loader, "load_one_pass", lambda *a, **k: False):
+        assert load(con, forced).status == "loaded"
+    assert staged == ["again.csv"]
+    assert rows(con, "select * exclude (load_id) from pos_lines order by rowid") == one_pass
+    assert one_pass[0][:4] == ("S20200105-0001", __import__("datetime").datetime(2020, 1, 5, 10), "4710000000011", "凤梨酥礼盒")
+    assert one_pass[0][-1].startswith("pos:")   # the member's phone, keyed-hashed, never stored
+    assert rows(con, "select sum(net_rmb) from sales") == [(Decimal("484.00"),)]
+
+
+@pytest.mark.parametrize("bad, stored, rejects", [
+    # values the one pass reads as written but their parser would change: staged, stored cleaned, no reject
+    (line("S9", code=" 4710000000011 "), ("S9", "4710000000011"), []),
+    (line('="S9"'), ("S9", "4710000000011"), []),
+    (line("S9", code="'4710000000011"), ("S9", "4710000000011"), []),
+    # values a rule rejects: staged, and the reject names row, column and reason
+    (line("S9", net="abc"), None, [(3, "实收金额", "bad_money")]),
+    (line("S9", when="2202-01-05 10:00:00"), None, [(3, "销售时间", "bad_timestamp")]),
+    (line("S9", code="   "), None, [(3, "商品条码", "missing_value")]),
+    (line("S 9"), None, [(3, "销售单号", "bad_order_id")]),
+    (line("S9")[:5], None, [(3, None, "malformed_row")]),
+])
+def test_a_file_with_any_bad_row_is_staged_and_loads_as_it_always_did(con, tmp_path, staged, bad, stored, rejects):
+    result = load(con, write_csv(tmp_path / "pos.csv", [HEADER, line("S1"), bad, line("S2")]))
+    assert staged == ["pos.csv"]
+    assert result.status == "loaded" and result.load_id == 1
+    assert [r[:3] for r in result.rejects] == rejects
+    assert result.rows_loaded == (3 if stored else 2)
+    if stored:
+        assert rows(con, "select order_id, code from pos_lines where order_id not in ('S1', 'S2')") == [stored]
+    assert rows(con, "select load_id, status from loads") == [(1, "loaded")]   # no load id lost to the first try
+
+
+def test_a_file_cut_off_inside_a_quoted_field_is_staged_and_its_last_row_rejected(con, tmp_path, staged):
+    path = write_csv(tmp_path / "pos.csv", [HEADER, line("S1"), line("S2")])
+    path.write_bytes(path.read_bytes() + '"S3,2020-01-05 10:00:00,"凤梨'.encode())
+    result = load(con, path)
+    assert staged == ["pos.csv"]
+    assert (result.rows_loaded, [r[2] for r in result.rejects]) == (2, ["malformed_row"])
+
+
+def big_pos(path, receipts, lines_per_receipt, tag):
+    """A POS export large enough for DuckDB to read it in several pieces at once: each line's name says
+    which receipt line it is."""
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(",".join(HEADER) + "\n")
+        for receipt in receipts:
+            for n in range(1, lines_per_receipt + 1):
+                fh.write(f"R{receipt:05d},2020-01-05 10:00:00,4710000000011,{tag}{n:05d}{'凤' * 30},1,1.00,0,1.00,现金,,,销售\n")
+    return path
+
+
+def test_a_receipts_lines_keep_the_files_order_through_parallel_reads_replacements_and_vacuum(con, tmp_path):
+    # 300,000 lines (~40 MB): DuckDB's reader splits the file between its threads
+    first = load(con, big_pos(tmp_path / "a.csv", range(300), 1000, "a"))
+    assert first.rows_loaded == 300_000
+    # a newer export of the first 150 receipts replaces their lines: whole row groups are deleted
+    second = load(con, big_pos(tmp_path / "b.csv", range(150), 1000, "b"))
+    assert (second.rows_loaded, second.rows_superseded) == (150_000, 0)
+    con.execute("checkpoint")   # deleted rows are vacuumed: row ids move, their order must not
+    assert rows(con, "select count(*) from pos_lines") == [(300_000,)]
+    assert rows(con, """select count(*) from sales
+                     where line_no <> cast(substr(product_name, 2, 5) as integer)
+                        or left(product_name, 1) <> case when order_id < 'R00150' then 'b' else 'a' end""") == [(0,)]
