@@ -83,13 +83,15 @@ def now() -> dt.datetime:
 
 
 def load_file(con: duckdb.DuckDBPyConnection, path: Path, buyer_key: bytes, forced_format: str | None = None,
-              sha: str | Future | None = None, scratch: Path | None = None) -> LoadResult:
+              sha: str | Future | None = None, scratch: Path | None = None,
+              cut_off: Future | None = None) -> LoadResult:
     """Load one file; every outcome is returned, none raised, and a failure leaves the warehouse as it was.
 
     `sha` is the file's SHA-256 when the caller has it, or a Future of it being computed in another thread
     (hashing costs a second a gigabyte): then the file is staged meanwhile and checked against the files
     already loaded before anything is written. A CSV in another encoding is transcoded into the folder
-    `scratch` (default: the system's temp folder).
+    `scratch` (default: the system's temp folder). `cut_off` is the Future of publish.FileScan's answer to
+    "does the file end inside a quoted field?", when the caller scans the file; else it is scanned here.
     """
     path = Path(path)
     result = LoadResult(file=path.name, status="failed")
@@ -102,6 +104,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, buyer_key: bytes, forc
     source, load_id, one_pass = None, None, False
     try:
         source = readers.open_source(path, scratch)
+        source.cut_off = cut_off
         matched = detect(path.name, source.head, forced_format)
         result.format = matched.format.name
         exported_at = export_time(path, started)
@@ -160,7 +163,7 @@ def load_one_pass(con, source, matched: Match, load_id: int) -> bool:
     query = (f"with src as (select * from {readers.csv_source(matched.header_row, len(matched.header), native)}), "
              f"typed as ({guarded_select(matched, frozenset(native), as_written)}) "
              f"{insert_sql(fmt, load_id)}")
-    with readers.scanning_quotes(text_path) as cut_off:
+    with readers.scanning_quotes(source) as cut_off:
         con.begin()
         try:
             readers.clear_reader_rejects(con)

@@ -71,7 +71,9 @@ def load_into(work: Path, db: Path, files: list[Path], forced_format, progress, 
     key = config.buyer_key()
     results = {}
     con = warehouse.connect(work)
-    hashing = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="sha256")
+    # a loaded file's raw copy is fsynced and renamed while the next file loads and the marts build
+    keeping = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="keep-raw")
+    kept = []
     try:
         for index, path in enumerate(progress_bar(files, progress)):
             if on_file:
@@ -79,16 +81,23 @@ def load_into(work: Path, db: Path, files: list[Path], forced_format, progress, 
             if not path.is_file():
                 results[path] = LoadResult(file=str(path), status="refused", message=f"{path}: no such file")
                 continue
-            sha = (hashes or {}).get(path) or hashing.submit(file_sha256, path)
-            with publish.keeping_raw(db, path, sha) as keeper:
+            # one read of the file, beside its parse, hashes it, copies it under raw/ and counts its quotes
+            keeper = publish.RawKeeper(db, path)
+            try:
+                sha = (hashes or {}).get(path) or keeper.scan.sha
                 # a GBK export's UTF-8 copy is made beside the warehouse, where a killed load's is cleaned up
-                results[path] = load_file(con, path, key, forced_format, sha, scratch=work.parent)
+                results[path] = load_file(con, path, key, forced_format, sha, scratch=work.parent,
+                                          cut_off=keeper.scan.cut_off)
                 keeper.keep = results[path].status == "loaded"
+            finally:
+                kept.append(keeping.submit(keeper.finish))
         if any(r.status == "loaded" for r in results.values()):
             warehouse.build_marts(con)
+        for finishing in kept:
+            finishing.result()   # a raw copy that could not be kept fails the whole run: nothing is published
         con.execute("checkpoint")
     finally:
-        hashing.shutdown(cancel_futures=True)
+        keeping.shutdown(wait=True)
         con.close()
     return results
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from etl import publish
 from etl.warehouse import scalar
@@ -47,6 +46,7 @@ class Source:
     rows: list[list[str]] | None = None  # xlsx: every row, as text
     text_copy: Path | None = None        # csv not in UTF-8: the transcoded copy DuckDB reads
     scratch: Path | None = None          # the folder for that copy (default: the system's temp folder)
+    cut_off: concurrent.futures.Future | None = None  # ends inside a quoted field? (publish.FileScan, if run)
 
     def utf8_path(self) -> Path:
         """The CSV as UTF-8 for DuckDB's reader: the file itself, or a transcoded copy made once."""
@@ -143,7 +143,7 @@ def stage(con: duckdb.DuckDBPyConnection, source: Source, header_row: int, width
         stage_rows(con, source.rows[header_row:], header_row + 1, width, select)
         return []
     text_path = source.utf8_path()
-    with scanning_quotes(text_path) as cut_off:
+    with scanning_quotes(source) as cut_off:
         # DuckDB types the cleanly written columns itself; any cell it cannot read sends the whole file
         # down the tolerant path, where every value is parsed from text and bad ones are reported
         try:
@@ -158,15 +158,22 @@ def stage(con: duckdb.DuckDBPyConnection, source: Source, header_row: int, width
         return [] if staged else stage_csv_exact(con, text_path, header_row, width, select)
 
 
-@contextlib.contextmanager
-def scanning_quotes(path: Path):
-    """A Future of ends_inside_quotes(path), computed in a thread while DuckDB reads the file.
+# encodings in which byte 0x22 is only ever '"': the file's own bytes can be counted (not in UTF-16)
+QUOTE_SAFE = {"utf-8", "utf-8-sig", "gb18030"}
 
-    A file cut off inside a quoted field is rare; both mostly wait on memory, so the scan costs little
-    beside the parse, and the parse's result is thrown away when the scan finds one.
+
+@contextlib.contextmanager
+def scanning_quotes(source: Source):
+    """A Future of whether the CSV ends inside a quoted field (ends_inside_quotes): the source's own when its
+    file was scanned already (publish.FileScan), else computed in a thread while DuckDB reads the file.
+
+    A file cut off inside a quoted field is rare; the parse's result is thrown away when one is found.
     """
+    if source.cut_off is not None and source.encoding in QUOTE_SAFE:
+        yield source.cut_off
+        return
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="quotes") as pool:
-        cut_off = pool.submit(ends_inside_quotes, path)
+        cut_off = pool.submit(ends_inside_quotes, source.utf8_path())
         try:
             yield cut_off
         finally:
@@ -275,6 +282,8 @@ def stage_csv_exact(con: duckdb.DuckDBPyConnection, path: Path, header_row: int,
 
 def stage_rows(con, rows, first_row, width, select, numbers=None) -> None:
     """Stage rows already in memory (XLSX, or the exact CSV path) through Arrow, with their row numbers."""
+    import pyarrow as pa   # only here: a clean CSV never needs it, and it costs a tenth of a second to import
+
     numbers = numbers if numbers is not None else list(range(first_row, first_row + len(rows)))
     keep = [i for i, row in enumerate(rows) if any(cell not in (None, "") for cell in row)]
     columns = {"_row": pa.array([numbers[i] for i in keep], pa.int64())}
