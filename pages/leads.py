@@ -1,5 +1,4 @@
 """Exhibition leads: the funnel, each exhibition's leads and deals, deal sizes, where leads come from, the lead list."""
-import plotly.express as px
 import streamlit as st
 
 from analytics import queries
@@ -39,12 +38,7 @@ with event_col:
 sizes_col, province_col, industry_col = st.columns(3)
 with sizes_col:
     st.subheader(t("leads.deal_sizes"))
-    sizes = charts.in_money_units(queries.deal_sizes(filters), "deal_amount_rmb")
-    hist = px.histogram(sizes, x="deal_amount_rmb", nbins=20)
-    charts.money_axis(hist, "axis.deal_amount", axis="x")
-    hist.update_traces(marker_color="#2E8540")
-    hist.update_yaxes(title_text=t("leads.deals_axis"))
-    st.plotly_chart(charts.layout(hist, 300, legend=False), key="deal_sizes")
+    st.plotly_chart(charts.deal_sizes(queries.deal_sizes(filters), "deal_amount_rmb"), key="deal_sizes")
 for column, dimension in ((province_col, "province"), (industry_col, "industry")):
     with column:
         st.subheader(t(f"leads.by_{dimension}"))

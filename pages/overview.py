@@ -1,5 +1,4 @@
 """Overview for center managers: this period against last year, the trend, channel mix, top sellers, what needs attention."""
-import plotly.express as px
 import streamlit as st
 
 from analytics import metrics, queries
@@ -48,10 +47,7 @@ with trend_col:
 with mix_col:
     st.subheader(t("overview.mix"))
     mix = charts.with_channel_labels(charts.as_numbers(queries.channel_mix(current), "net_rmb"))
-    pie = px.pie(mix, names="channel_label", values="net_rmb", hole=0.55, color="channel_label",
-                 color_discrete_map=charts.channel_color_map())
-    pie.update_traces(textinfo="percent+label", sort=False)
-    st.plotly_chart(charts.layout(pie, 360, legend=False), key="mix")
+    st.plotly_chart(charts.pie(mix, "channel_label", "net_rmb", charts.channel_color_map(), 360), key="mix")
 
 brands_col, products_col, attention_col = st.columns(3)
 with brands_col:
