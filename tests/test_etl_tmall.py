@@ -135,3 +135,20 @@ def test_both_reports_in_one_call_give_the_same_result(tmp_path, db):
         assert sales_lines(con) == EXPECTED
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("weights, goods, expected", [
+    ([1, 1, 1], "100.00", ["33.34", "33.33", "33.33"]),        # equal remainders: the earlier line gets the cent
+    ([3, 7], "0.05", ["0.02", "0.03"]),
+    ([0, 0], "0.01", ["0.01", "0.00"]),                        # no weights: split evenly, the rest in line order
+    ([1, 2, 3, 4], "999.99", ["100.00", "200.00", "300.00", "399.99"]),   # the largest remainders get the cents
+    ([5, 5], "10.00", ["5.00", "5.00"]),                       # an even split leaves nothing to hand out
+])
+def test_each_line_gets_its_share_and_the_left_over_cents_go_to_the_largest_remainders(con, tmp_path, weights, goods, expected):
+    order = [*ORDERS[1]]
+    order[3], order[28] = goods, "0"
+    items = [ITEMS[0]] + [[ITEMS[1][0], f"t{i}", str(w), "1", "", "", "", "", "交易成功", f"C{i}"] for i, w in enumerate(weights)]
+    orders_file, items_file = write_pair(tmp_path, [ORDERS[0], order], items)
+    load(con, orders_file)
+    load(con, items_file)
+    assert [str(r[0]) for r in rows(con, "select gross_rmb from sales order by line_no")] == expected

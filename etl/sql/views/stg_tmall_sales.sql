@@ -38,12 +38,10 @@ order_lines as (
     left join lines as l on l.order_id = o.order_id
 ),
 weighted as (
-    select
-        *,
-        sum(weight) over by_order as order_weight,
-        count(*) over by_order as order_lines
-    from order_lines
-    window by_order as (partition by order_id)
+    select o.*, t.order_weight, t.order_lines
+    from order_lines as o
+    join (select order_id, sum(weight) as order_weight, count(*) as order_lines from order_lines group by order_id) as t
+        using (order_id)
 ),
 floors as (
     select
@@ -54,18 +52,31 @@ floors as (
         case when order_weight > 0 then (refund_cents * weight) % order_weight else 0 end as refund_rest
     from weighted
 ),
+leftovers as (
+    -- the cents an order's floors leave over: only an order split unevenly has any
+    select order_id, any_value(goods_cents) - sum(goods_floor) as goods_left, any_value(refund_cents) - sum(refund_floor) as refund_left
+    from floors
+    group by order_id
+    having goods_left <> 0 or refund_left <> 0
+),
+extras as (
+    -- one cent more for each of the lines with the largest remainders (ranked only in uneven orders, a
+    -- small share of all: ranking every line cost more than the rest of the view together)
+    select
+        f.order_id,
+        f.line_no,
+        row_number() over (partition by f.order_id order by f.goods_rest desc, f.line_no) <= l.goods_left as goods_extra,
+        row_number() over (partition by f.order_id order by f.refund_rest desc, f.line_no) <= l.refund_left as refund_extra
+    from floors as f
+    join leftovers as l using (order_id)
+),
 allocated as (
     select
-        *,
-        goods_floor + case
-            when row_number() over (partition by order_id order by goods_rest desc, line_no)
-                <= goods_cents - sum(goods_floor) over (partition by order_id) then 1 else 0
-        end as goods_alloc_cents,
-        refund_floor + case
-            when row_number() over (partition by order_id order by refund_rest desc, line_no)
-                <= refund_cents - sum(refund_floor) over (partition by order_id) then 1 else 0
-        end as refund_alloc_cents
-    from floors
+        f.*,
+        f.goods_floor + case when e.goods_extra then 1 else 0 end as goods_alloc_cents,
+        f.refund_floor + case when e.refund_extra then 1 else 0 end as refund_alloc_cents
+    from floors as f
+    left join extras as e on e.order_id = f.order_id and e.line_no = f.line_no
 ),
 with_orphans as (
     select
