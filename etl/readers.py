@@ -7,6 +7,8 @@ import contextlib
 import csv
 import datetime as dt
 import os
+import subprocess
+import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import publish
+from etl import publish, transcode
 from etl.warehouse import scalar
 
 HEAD_ROWS = 12            # a header may sit below a few title rows
@@ -183,23 +185,91 @@ def scanning_quotes(source: Source):
 
 
 def utf8_copy(source: Source) -> Path:
-    """A transcoded UTF-8 temp copy of a CSV file in another encoding."""
-    decoder = codecs.getincrementaldecoder(source.encoding)()
+    """A transcoded UTF-8 temp copy of a CSV file in another encoding.
+
+    A large GBK / GB18030 file is cut at line ends into one piece per core (up to four); the pieces are
+    transcoded at once, the first in this process and the others in child processes (etl/transcode.py),
+    and joined."""
     fd, name = tempfile.mkstemp(suffix=".csv", prefix=publish.TRANSCODED_PREFIX, dir=source.scratch)
+    os.close(fd)
+    target = Path(name)
+    cuts = line_cuts(source.path, pieces(source)) if source.encoding in LINE_SAFE else []
+    bounds = list(zip([0, *cuts], [*cuts, None]))
+    parts = [target] + [target.with_name(f"{target.name}.{i}") for i in range(1, len(bounds))]
     try:
-        with source.path.open("rb") as src, os.fdopen(fd, "wb") as dst:
-            offset = 0
-            while chunk := src.read(CHUNK):
-                try:
-                    dst.write(decoder.decode(chunk).encode("utf-8"))
-                except UnicodeDecodeError as exc:
-                    raise ReadError(f"{source.path.name}: not valid {source.encoding} text near byte {offset + exc.start}") from None
-                offset += len(chunk)
-            dst.write(decoder.decode(b"", final=True).encode("utf-8"))
+        transcode_pieces(source, bounds, parts)
+        join(parts)
+    except transcode.BadBytes as exc:
+        target.unlink(missing_ok=True)
+        raise ReadError(f"{source.path.name}: not valid {source.encoding} text near byte {exc.offset}") from None
     except BaseException:
-        os.unlink(name)
+        target.unlink(missing_ok=True)
         raise
-    return Path(name)
+    finally:
+        for part in parts[1:]:
+            part.unlink(missing_ok=True)
+    return target
+
+
+def transcode_pieces(source: Source, bounds: list[tuple[int, int | None]], parts: list[Path]) -> None:
+    """Transcode bounds[i] of the file into parts[i]: the first here, the rest in child processes."""
+    children = [subprocess.Popen([sys.executable, "-m", "etl.transcode", str(source.path), str(start), str(end or ""),
+                                  source.encoding, str(part)], stderr=subprocess.PIPE, text=True, cwd=PROJECT)
+                for (start, end), part in zip(bounds[1:], parts[1:])]
+    try:
+        transcode.transcode(str(source.path), 0, bounds[0][1], source.encoding, str(parts[0]))
+        for child in children:
+            _, err = child.communicate()
+            if child.returncode == transcode.BAD_BYTES:
+                raise transcode.BadBytes(int(err.strip()))
+            if child.returncode:
+                raise RuntimeError(f"transcoding {source.path.name} failed: {err.strip()[-500:]}")
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+            child.wait()
+
+
+PROJECT = Path(__file__).resolve().parent.parent   # where `python -m etl.transcode` finds the package
+LINE_SAFE = {"gb18030"}          # encodings in which byte 0x0A is only ever a line end (not UTF-16)
+PARALLEL_FROM = 32 << 20         # below this, starting a second process costs more than it saves
+
+
+def pieces(source: Source) -> int:
+    return max(1, min(os.cpu_count() or 1, 4)) if source.path.stat().st_size >= PARALLEL_FROM else 1
+
+
+def line_cuts(path: Path, count: int) -> list[int]:
+    """count - 1 offsets that cut the file into nearly equal pieces, each just after a line end."""
+    size, cuts = path.stat().st_size, []
+    with path.open("rb") as fh:
+        for k in range(1, count):
+            fh.seek(size * k // count)
+            tail = fh.read(1 << 20)
+            found = tail.find(b"\n")
+            if found < 0:
+                break
+            cut = size * k // count + found + 1
+            if cut < size and (not cuts or cut > cuts[-1]):
+                cuts.append(cut)
+    return cuts
+
+
+def join(parts: list[Path]) -> None:
+    """Append parts[1:] to parts[0], in the kernel."""
+    if len(parts) < 2:
+        return
+    with parts[0].open("r+b") as dst:   # not "ab": copy_file_range refuses a file opened to append
+        dst.seek(0, os.SEEK_END)
+        for part in parts[1:]:
+            with part.open("rb") as src:
+                remaining = os.fstat(src.fileno()).st_size
+                while remaining > 0:
+                    copied = os.copy_file_range(src.fileno(), dst.fileno(), remaining)
+                    if copied <= 0:
+                        break
+                    remaining -= copied
 
 
 def csv_options(header_row: int, width: int, native: dict[int, str] | None = None) -> str:

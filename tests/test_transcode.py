@@ -1,0 +1,56 @@
+"""A GBK export is transcoded to UTF-8 in pieces cut at line ends, in parallel processes; the copy is the
+same as one transcoded whole, and a bad byte is reported at its offset in the file."""
+import pytest
+
+from conftest import load, rows, write_csv
+from etl import readers
+from fixtures import POS
+
+
+@pytest.fixture
+def in_pieces(monkeypatch):
+    """Every file counts as large, and is cut into three pieces."""
+    monkeypatch.setattr(readers, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(readers, "pieces", lambda source: 3)
+
+
+def gbk_pos(path, lines):
+    return write_csv(path, [POS[0]] + [[f"S{i}", "2020-01-05 10:00:00", "4710000000011", f"凤梨酥礼盒{i}", "1", "10.00",
+                                        "0", "10.00", "现金", "", "", "销售"] for i in range(lines)], "gbk")
+
+
+def test_the_pieces_join_into_the_same_text_as_one_transcoding(tmp_path, in_pieces):
+    path = gbk_pos(tmp_path / "pos.csv", 300)
+    source = readers.open_source(path, tmp_path)
+    assert len(readers.line_cuts(path, 3)) == 2
+    copy = source.utf8_path()
+    assert copy.read_bytes() == path.read_bytes().decode("gb18030").encode("utf-8")
+    source.close()
+    assert [p.name for p in tmp_path.iterdir()] == ["pos.csv"]   # no piece or copy left behind
+
+
+def test_cuts_fall_just_after_line_ends(tmp_path):
+    path = gbk_pos(tmp_path / "pos.csv", 50)
+    data = path.read_bytes()
+    cuts = readers.line_cuts(path, 4)
+    assert len(cuts) == 3 and cuts == sorted(cuts)
+    assert all(data[cut - 1:cut] == b"\n" for cut in cuts)
+
+
+def test_a_file_transcoded_in_pieces_loads_like_any_other(con, tmp_path, in_pieces):
+    result = load(con, gbk_pos(tmp_path / "pos.csv", 300))
+    assert (result.status, result.rows_loaded) == ("loaded", 300)
+    assert rows(con, "select product_name from pos_lines order by rowid limit 2 offset 298") == [("凤梨酥礼盒298",), ("凤梨酥礼盒299",)]
+
+
+def test_a_bad_byte_in_a_later_piece_is_reported_at_its_offset_in_the_file(con, tmp_path, in_pieces, monkeypatch):
+    monkeypatch.setattr(readers, "SNIFF_BYTES", 1000)   # the encoding is judged on the head, the bad byte is far below
+    path = gbk_pos(tmp_path / "pos.csv", 300)
+    data = bytearray(path.read_bytes())
+    bad = data.rfind(b"\r\nS") + 2   # the last line's first byte: in the last piece, transcoded by a child process
+    data[bad:bad + 2] = b"\x81\x20"   # a GBK lead byte followed by a byte no GBK character has
+    path.write_bytes(bytes(data))
+    result = load(con, path)
+    assert result.status == "refused"
+    assert result.message == f"pos.csv: not valid gb18030 text near byte {bad}"
+    assert not list(tmp_path.glob(".tpc-transcoded-*"))
