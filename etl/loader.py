@@ -159,7 +159,7 @@ def load_one_pass(con, source, matched: Match, load_id: int) -> bool:
     fmt = matched.format
     text_path = source.utf8_path()
     native = native_types(matched)
-    as_written = stored_as_written(con, matched)
+    as_written = stored_as_written(con, source, matched)
     query = (f"with src as (select * from {readers.csv_source(matched.header_row, len(matched.header), native)}), "
              f"typed as ({guarded_select(matched, frozenset(native), as_written)}) "
              f"{insert_sql(fmt, load_id)}")
@@ -169,7 +169,8 @@ def load_one_pass(con, source, matched: Match, load_id: int) -> bool:
             readers.clear_reader_rejects(con)
             con.execute(query, [str(text_path)])
             clean = (not readers.reader_rejected(con) and not cut_off.result()
-                     and not scalar(con, plain_check(fmt, as_written), [load_id]))
+                     and not scalar(con, plain_check(fmt, as_written), [load_id])
+                     and not (fmt.dedupe and scalar(con, repeated_keys(fmt), [load_id])))
         except duckdb.Error:
             clean = False
         if not clean:
@@ -180,14 +181,29 @@ def load_one_pass(con, source, matched: Match, load_id: int) -> bool:
 PLAIN = {"text": "tpc_text_plain({})", "order_id": "tpc_order_id_plain({})"}
 
 
-def stored_as_written(con, matched: Match) -> frozenset:
+def stored_as_written(con, source, matched: Match) -> frozenset:
     """The text and order-number fields a one-pass load reads as written: those its table stores under the
-    same name (the format's load query passes them through untouched). Checking them once stored costs a
-    tenth of parsing them on the way in: the stored columns are dictionary-compressed, the file's are not."""
+    same name (the format's load query passes them through untouched) and that are written plainly in the
+    file's first rows (Tmall guards every order number as ="…": those are parsed on the way in). Checking
+    them once stored costs a tenth of parsing them: the stored columns are dictionary-compressed."""
     stored = {r[0] for r in con.execute(
         "select column_name from information_schema.columns where table_name = ?", [matched.format.table]).fetchall()}
-    return frozenset(f.name for f in matched.format.fields
-                     if f.kind in PLAIN and not f.personal and f.name in stored and f.name in matched.columns)
+    candidates = [f for f in matched.format.fields
+                  if f.kind in PLAIN and not f.personal and f.name in stored and f.name in matched.columns]
+    head = [row for row in source.head[matched.header_row:] if any(row)]
+    plain = []
+    for fld in candidates:
+        values = [row[matched.columns[fld.name]] for row in head if len(row) > matched.columns[fld.name]]
+        values = [v for v in values if v not in (None, "")]
+        if not values or scalar(con, f"select bool_and({PLAIN[fld.kind].format('v')}) from unnest(?) as t(v)", [values]):
+            plain.append(fld.name)
+    return frozenset(plain)
+
+
+def repeated_keys(fmt: Format) -> str:
+    """How many of the load's rows repeat a group key another of its rows has (a one-pass load's dedupe)."""
+    keys = ", ".join(fmt.group_key)
+    return f"select count(*) - count(distinct ({keys})) from {fmt.table} where load_id = ?"
 
 
 def plain_check(fmt: Format, as_written: frozenset) -> str:

@@ -55,21 +55,32 @@ def test_a_clean_pos_file_is_read_in_one_pass_with_every_value_as_staging_would_
     (line('="S9"'), ("S9", "4710000000011"), []),
     (line("S9", code="'4710000000011"), ("S9", "4710000000011"), []),
     # values a rule rejects: staged, and the reject names row, column and reason
-    (line("S9", net="abc"), None, [(3, "实收金额", "bad_money")]),
-    (line("S9", when="2202-01-05 10:00:00"), None, [(3, "销售时间", "bad_timestamp")]),
-    (line("S9", code="   "), None, [(3, "商品条码", "missing_value")]),
-    (line("S 9"), None, [(3, "销售单号", "bad_order_id")]),
-    (line("S9")[:5], None, [(3, None, "malformed_row")]),
+    (line("S9", net="abc"), None, [(0, "实收金额", "bad_money")]),
+    (line("S9", when="2202-01-05 10:00:00"), None, [(0, "销售时间", "bad_timestamp")]),
+    (line("S9", code="   "), None, [(0, "商品条码", "missing_value")]),
+    (line("S 9"), None, [(0, "销售单号", "bad_order_id")]),
+    (line("S9")[:5], None, [(0, None, "malformed_row")]),
 ])
 def test_a_file_with_any_bad_row_is_staged_and_loads_as_it_always_did(con, tmp_path, staged, bad, stored, rejects):
-    result = load(con, write_csv(tmp_path / "pos.csv", [HEADER, line("S1"), bad, line("S2")]))
+    # below the first rows, which decide what is read as written
+    clean = [line(f"C{i}") for i in range(20)]
+    result = load(con, write_csv(tmp_path / "pos.csv", [HEADER, *clean, bad, line("S99")]))
     assert staged == ["pos.csv"]
     assert result.status == "loaded" and result.load_id == 1
-    assert [r[:3] for r in result.rejects] == rejects
-    assert result.rows_loaded == (3 if stored else 2)
+    assert [r[:3] for r in result.rejects] == [(22, column, reason) for _, column, reason in rejects]
+    assert result.rows_loaded == (22 if stored else 21)
     if stored:
-        assert rows(con, "select order_id, code from pos_lines where order_id not in ('S1', 'S2')") == [stored]
+        assert rows(con, "select order_id, code from pos_lines where order_id like 'S%' order by rowid") == [stored, ("S99", "4710000000011")]
     assert rows(con, "select load_id, status from loads") == [(1, "loaded")]   # no load id lost to the first try
+
+
+def test_text_written_with_spaces_or_guards_in_the_first_rows_is_parsed_in_the_one_pass(con, tmp_path, staged):
+    data = [HEADER, line('="S1"', code=" 4710000000011 "), line("S2", code="'TW-A002"), line("S3")]
+    result = load(con, write_csv(tmp_path / "pos.csv", data))
+    assert staged == []
+    assert (result.rows_loaded, result.rows_rejected) == (3, 0)
+    assert rows(con, "select order_id, code from pos_lines order by rowid") == [
+        ("S1", "4710000000011"), ("S2", "TW-A002"), ("S3", "4710000000011")]
 
 
 def test_a_file_cut_off_inside_a_quoted_field_is_staged_and_its_last_row_rejected(con, tmp_path, staged):

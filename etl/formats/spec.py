@@ -33,12 +33,9 @@ class Format:
     checks: tuple[tuple[str, str, str], ...] = ()  # (field, SQL condition on typed rows that rejects, reason code)
     dedupe: bool = False               # a repeated group key inside one file is a duplicate row
     derived: tuple[tuple[str, str], ...] = ()  # (name, SQL over typed fields) computed before the checks
-    # a clean CSV is read straight into its table in one pass (its load query needs no file row number and
-    # no comparison between rows); a file with any bad row is staged and checked row by row instead
+    # a clean CSV is read straight into its table in one pass (its load query needs no file row number);
+    # a file with any bad row, or a key repeated within it, is staged and checked row by row instead
     one_pass: bool = False
-
-    def __post_init__(self) -> None:
-        assert not (self.one_pass and self.dedupe), "a one-pass load cannot find duplicate rows"
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)

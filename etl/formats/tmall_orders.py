@@ -27,4 +27,5 @@ FORMAT = Format(
         ("refund_rmb", "coalesce(refund_rmb, 0) > goods_rmb", "refund_exceeds_goods"),
     ),
     dedupe=True,
+    one_pass=True,
 )
