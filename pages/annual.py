@@ -4,7 +4,7 @@ import functools
 import streamlit as st
 
 from analytics import metrics, queries
-from ui import annual_report, fmt, frame, urlstate
+from ui import annual_report, fmt, frame, tables, urlstate
 from ui.i18n import t
 
 frame.require_router()
@@ -35,7 +35,7 @@ st.subheader(t("annual.monthly"))
 monthly = queries.monthly_by_channel(year)
 st.plotly_chart(annual_report.monthly_chart(monthly, year), key="annual_monthly")
 
-st.dataframe(annual_report.table(results, year), hide_index=True, width="stretch")
+st.dataframe(annual_report.table(results, year), hide_index=True, width="stretch", placeholder=tables.MISSING)
 st.download_button(t("download.xlsx"), data=functools.partial(annual_report.workbook, results, monthly, year),
                    file_name=f"annual-results-{year}.xlsx", icon=":material/table_view:",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="annual_xlsx")

@@ -35,3 +35,11 @@ def test_category_and_product_filters_are_said_not_to_apply(small_app):
     assert [i.value for i in at.info] == ["A lead names the brand of interest, not a category or product: the "
                                           "category and product filters do not apply on this page."]
     assert not open_page("leads").info
+
+
+def test_a_lead_without_a_deal_shows_a_dash_not_none(small_app):
+    at = open_page("leads")
+    table = at.dataframe[1]
+    assert table.value["deal_amount_rmb"].isna().sum() == 2   # the lost and the negotiating lead
+    assert table.proto.placeholder == "–"
+    assert all(frame.proto.placeholder == "–" for frame in at.dataframe)

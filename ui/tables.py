@@ -20,6 +20,7 @@ def labelled(values: pd.Series, label) -> pd.Series:
 
 
 NOT_A_PRODUCT = "–"   # an exhibition deal is sold by brand: it has no product, so no category either
+MISSING = "–"         # what every table shows for a missing value (Streamlit would write "None")
 
 
 def sales_detail(detail: pd.DataFrame) -> pd.DataFrame:
