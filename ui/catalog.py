@@ -51,9 +51,9 @@ CATALOG: dict[str, tuple[str, str, str]] = {
     "error.corrupt": ("資料倉庫 {path} 無法讀取（檔案可能損壞）。請從原始檔重建：python -m etl load data/raw",
                       "数据仓库 {path} 无法读取（文件可能损坏）。请从原始文件重建：python -m etl load data/raw",
                       "The warehouse {path} cannot be read (the file may be damaged). Rebuild it from the raw files: python -m etl load data/raw"),
-    "error.old_schema": ("資料倉庫 {path} 來自舊版本的結構，請重新建立（刪除後重新啟動即可以示範資料重建）。",
-                         "数据仓库 {path} 来自旧版本的结构，请重新建立（删除后重新启动即可用示范数据重建）。",
-                         "The warehouse {path} was written by an older version; rebuild it (delete it and restart to rebuild the demo)."),
+    "error.old_schema": ("資料倉庫 {path} 來自舊版本的結構，請以 `python -m etl rebuild` 從保存的原始檔重新建立（示範資料：刪除後重新啟動即可）。",
+                         "数据仓库 {path} 来自旧版本的结构，请用 `python -m etl rebuild` 从保存的原始文件重新建立（示范数据：删除后重新启动即可）。",
+                         "The warehouse {path} was written by an older version; rebuild it from its kept raw files with `python -m etl rebuild` (the demo: delete it and restart)."),
     # chart axes
     "axis.net_revenue": ("淨營收（萬元）", "净营收（万元）", "Net revenue (RMB)"),
     "axis.deal_amount": ("成交金額（萬元）", "成交金额（万元）", "Deal amount (RMB)"),
