@@ -56,13 +56,21 @@ def add_db(command: argparse.ArgumentParser) -> None:
 
 
 def run_load(args) -> int:
-    results = pipeline.load_paths(config.warehouse_path(args.db), args.paths, args.format, progress=True)
-    print_summary(results)
-    return 0 if all(r.status in ("loaded", "duplicate") for r in results) else 1
+    return loaded(lambda: pipeline.load_paths(config.warehouse_path(args.db), args.paths, args.format, progress=True))
 
 
 def run_demo(args) -> int:
-    results = pipeline.build_demo(config.warehouse_path(args.db), seed=args.seed, progress=True)
+    return loaded(lambda: pipeline.build_demo(config.warehouse_path(args.db), seed=args.seed, progress=True))
+
+
+def loaded(run) -> int:
+    from etl.warehouse import SchemaError
+
+    try:
+        results = run()
+    except SchemaError as exc:
+        print(f"nothing loaded: {exc}", file=sys.stderr)
+        return 2
     print_summary(results)
     return 0 if all(r.status in ("loaded", "duplicate") for r in results) else 1
 

@@ -69,6 +69,16 @@ def duplicate_of(con: duckdb.DuckDBPyConnection, sha: str, result: LoadResult) -
     return bool(previous)
 
 
+def known_sha(sha: str | Future | None) -> str | None:
+    """The file's SHA-256 if it is known (a Future whose read failed gives None)."""
+    if not isinstance(sha, Future):
+        return sha
+    try:
+        return sha.result()
+    except Exception:
+        return None
+
+
 def log_outcome(con, result: LoadResult, sha: str, started: dt.datetime, load_id: int | None = None) -> None:
     """Record a refused or failed file in the load history (outside the rolled-back transaction), under the
     load id already taken for it, if any."""
@@ -134,7 +144,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, buyer_key: bytes, forc
         result.status = "refused" if refused else "failed"
         result.message = str(exc) if refused else f"{path.name}: {type(exc).__name__}: {exc}"
         result.rows_loaded = result.rows_rejected = result.rows_superseded = 0
-        log_outcome(con, result, sha.result() if isinstance(sha, Future) else sha, started, load_id)
+        log_outcome(con, result, known_sha(sha), started, load_id)
     finally:
         drop_temp(con)
         if source is not None:

@@ -45,6 +45,9 @@ def load_paths(db: Path, paths: list[Path], forced_format: str | None = None, pr
     sizes = publish.kept_sizes(db)
     hashes = {f: file_sha256(f) for f in files if f.is_file() and f.stat().st_size in sizes}
     with publish.writer_lock(db):
+        from etl import warehouse
+
+        warehouse.check_schema(db)   # an older warehouse is rebuilt, not loaded into
         # read under the lock: a load that held it before us has published by now
         known = publish.loaded_hashes(db)
         results = {f: duplicate_result(f, known[hashes[f]]) for f in files if hashes.get(f) in known}

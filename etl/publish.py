@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import itertools
 import os
 import shutil
 import sys
@@ -143,31 +144,60 @@ class FileScan:
         self.path, self.copy_to = path, copy_to
         self.sha: Future = Future()
         self.cut_off: Future = Future()
+        self.copy_error: BaseException | None = None   # the copy failed (a full disk): the hash and count go on
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self.run, name="scan", daemon=True)
         self.thread.start()
 
     def run(self) -> None:
+        dst = None
         try:
             digest, quotes = hashlib.sha256(), 0
-            with self.path.open("rb") as src, (self.copy_to.open("wb") if self.copy_to else contextlib.nullcontext()) as dst:
+            dst = self.open_copy()
+            with self.path.open("rb") as src:
                 while chunk := src.read(SCAN_CHUNK):
                     if self.stopping.is_set():
                         raise InterruptedError(f"{self.path.name}: scan stopped")
                     digest.update(chunk)
                     quotes += chunk.count(b'"')
-                    if dst:
-                        dst.write(chunk)
+                    dst = self.write(dst, chunk)
             self.sha.set_result(digest.hexdigest())
             self.cut_off.set_result(quotes % 2 == 1)
-        except BaseException as exc:   # re-raised wherever a result is asked for
+        except BaseException as exc:   # the file could not be read: re-raised wherever a result is asked for
             self.sha.set_exception(exc)
             self.cut_off.set_exception(exc)
+        finally:
+            if dst is not None:
+                dst.close()
+
+    def open_copy(self):
+        if self.copy_to is None:
+            return None
+        try:
+            return self.copy_to.open("wb")
+        except OSError as exc:
+            self.copy_error = exc
+            return None
+
+    def write(self, dst, chunk: bytes):
+        """Write a chunk of the copy; on an error keep it for the keeper and write no more."""
+        if dst is None:
+            return None
+        try:
+            dst.write(chunk)
+            return dst
+        except OSError as exc:
+            self.copy_error = exc
+            dst.close()
+            return None
 
     def stop(self) -> None:
         """Stop reading (the load is over) and wait for the thread."""
         self.stopping.set()
         self.thread.join()
+
+
+PART_NUMBERS = itertools.count()
 
 
 class RawKeeper:
@@ -183,7 +213,9 @@ class RawKeeper:
         self.target = source if source.is_relative_to(self.raw) else None
         if self.target is None:
             self.raw.mkdir(parents=True, exist_ok=True)
-            self.part = self.raw / f".{os.getpid()}-{threading.get_ident()}-{path.name}.part"
+            # unique per keeper: two files of one name (from two folders) may be scanned while the first's
+            # copy is still being kept
+            self.part = self.raw / f".{os.getpid()}-{next(PART_NUMBERS)}-{path.name}.part"
         self.scan = FileScan(source, self.part)
 
     def finish(self) -> None:
@@ -194,10 +226,11 @@ class RawKeeper:
         self.scan.thread.join()
         if self.part is None:
             return
-        if not self.keep or self.scan.sha.exception():
+        failed = self.scan.sha.exception() or self.scan.copy_error
+        if not self.keep or failed:
             self.part.unlink(missing_ok=True)
             if self.keep:
-                raise self.scan.sha.exception()
+                raise failed
             return
         self.target = self.raw / raw_name(self.scan.sha.result(), self.name)
         if self.target.exists():

@@ -7,6 +7,7 @@ import contextlib
 import csv
 import datetime as dt
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -193,10 +194,11 @@ def utf8_copy(source: Source) -> Path:
     fd, name = tempfile.mkstemp(suffix=".csv", prefix=publish.TRANSCODED_PREFIX, dir=source.scratch)
     os.close(fd)
     target = Path(name)
-    cuts = line_cuts(source.path, pieces(source)) if source.encoding in LINE_SAFE else []
-    bounds = list(zip([0, *cuts], [*cuts, None]))
-    parts = [target] + [target.with_name(f"{target.name}.{i}") for i in range(1, len(bounds))]
+    parts = [target]
     try:
+        cuts = line_cuts(source.path, pieces(source)) if source.encoding in LINE_SAFE else []
+        bounds = list(zip([0, *cuts], [*cuts, None]))
+        parts += [target.with_name(f"{target.name}.{i}") for i in range(1, len(bounds))]
         transcode_pieces(source, bounds, parts)
         join(parts)
     except transcode.BadBytes as exc:
@@ -257,7 +259,7 @@ def line_cuts(path: Path, count: int) -> list[int]:
 
 
 def join(parts: list[Path]) -> None:
-    """Append parts[1:] to parts[0], in the kernel."""
+    """Append parts[1:] to parts[0]: in the kernel where it can (Linux), else through a buffer."""
     if len(parts) < 2:
         return
     with parts[0].open("r+b") as dst:   # not "ab": copy_file_range refuses a file opened to append
@@ -265,11 +267,15 @@ def join(parts: list[Path]) -> None:
         for part in parts[1:]:
             with part.open("rb") as src:
                 remaining = os.fstat(src.fileno()).st_size
-                while remaining > 0:
+                while remaining > 0 and hasattr(os, "copy_file_range"):
                     copied = os.copy_file_range(src.fileno(), dst.fileno(), remaining)
                     if copied <= 0:
                         break
                     remaining -= copied
+                if remaining > 0:   # no copy_file_range here, or it stopped short: the rest by hand
+                    src.seek(-remaining, os.SEEK_END)
+                    dst.seek(0, os.SEEK_END)
+                    shutil.copyfileobj(src, dst, CHUNK)
 
 
 def csv_options(header_row: int, width: int, native: dict[int, str] | None = None) -> str:

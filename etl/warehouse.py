@@ -24,16 +24,30 @@ def sql_text(name: str) -> str:
     return (config.SQL_DIR / name).read_text(encoding="utf-8")
 
 
+class SchemaError(RuntimeError):
+    """The warehouse was written by another version of the schema: it is rebuilt, never written to."""
+
+
+def schema_refusal(path: Path, found: int) -> SchemaError:
+    return SchemaError(f"{path} was written with schema {found} and this version writes schema {config.SCHEMA_VERSION}; "
+                       f"make it again from its kept raw files with: python -m etl rebuild --db {path}")
+
+
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A connection to the warehouse file; a writer also makes sure the schema and views exist."""
+    """A connection to the warehouse file; a writer also makes sure the schema and views exist, and refuses
+    a warehouse of another schema version (its tables would not take this version's rows)."""
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     # every reader in a process must open a file with the same settings, or DuckDB refuses the second
-    config = {"enable_external_access": False} if read_only else {}
-    con = duckdb.connect(str(path), read_only=read_only, config=config)
+    settings = {"enable_external_access": False} if read_only else {}
+    con = duckdb.connect(str(path), read_only=read_only, config=settings)
     if not read_only:
         # a load of ten million lines spills to disk rather than growing past the machine's share
         con.execute(f"set memory_limit = '{WRITER_MEMORY}'")
+        found = schema_version(con)
+        if found not in (None, config.SCHEMA_VERSION):
+            con.close()
+            raise schema_refusal(path, found)
         ensure_schema(con)
     return con
 
@@ -60,6 +74,19 @@ def ensure_marts(con: duckdb.DuckDBPyConnection) -> None:
     existing = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
     if not set(MARTS) <= existing:
         build_marts(con)
+
+
+def check_schema(path: Path) -> None:
+    """Raise SchemaError when the warehouse at path exists and was written with another schema version."""
+    if not path.exists():
+        return
+    con = connect(path, read_only=True)
+    try:
+        found = schema_version(con)
+    finally:
+        con.close()
+    if found not in (None, config.SCHEMA_VERSION):
+        raise schema_refusal(path, found)
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:

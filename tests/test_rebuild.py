@@ -114,3 +114,63 @@ def test_a_new_file_the_size_of_a_kept_one_loads(loaded, tmp_path):
     result = pipeline.load_paths(db, [twin])[0]
     assert (result.status, result.rows_loaded) == ("loaded", 4)
     assert (db.parent / "raw" / f"{file_sha256(twin)[:12]}-twin.csv").read_bytes() == twin.read_bytes()
+
+
+def test_two_files_of_one_name_from_two_folders_are_each_kept_whole(tmp_path):
+    # the second file is scanned while the first's copy is still being kept: each copy needs its own part file
+    files = []
+    for month, lines in (("2020-01", 3000), ("2020-02", 2000)):
+        folder = tmp_path / "exports" / month
+        folder.mkdir(parents=True)
+        files.append(write_csv(folder / "pos.csv", [POS[0]] + [
+            [f"{month}-{i}", f"{month}-05 10:00:00", "4710000000011", "凤梨酥礼盒", "1", "1.00", "0", "1.00", "现金", "", "", "销售"]
+            for i in range(lines)]))
+    db = tmp_path / "w" / "warehouse.duckdb"
+    assert [r.status for r in pipeline.load_paths(db, [tmp_path / "exports"])] == ["loaded", "loaded"]
+    raw = db.parent / "raw"
+    assert sorted(p.name for p in raw.iterdir()) == sorted(f"{file_sha256(f)[:12]}-pos.csv" for f in files)
+    assert all((raw / f"{file_sha256(f)[:12]}-pos.csv").read_bytes() == f.read_bytes() for f in files)
+    before = totals(db)
+    pipeline.rebuild(db)
+    assert totals(db) == before
+
+
+def test_a_raw_copy_that_cannot_be_written_fails_the_run_only_for_a_file_that_loads(tmp_path, monkeypatch):
+    from etl import publish
+
+    def disk_full(scan, dst, chunk):
+        scan.copy_error = OSError(28, "No space left on device")
+
+    monkeypatch.setattr(publish.FileScan, "write", disk_full)
+    db = tmp_path / "w" / "warehouse.duckdb"
+    junk = tmp_path / "junk.csv"
+    junk.write_text("a,b\n1,2\n", encoding="utf-8")
+    result, = pipeline.load_paths(db, [junk])            # refused, never kept: the copy does not matter
+    assert result.status == "refused"
+    with pytest.raises(OSError, match="No space left"):   # loaded, but cannot be kept: nothing is published
+        pipeline.load_paths(db, [write_csv(tmp_path / "pos.csv", POS)])
+    con = warehouse.connect(db, read_only=True)
+    try:
+        assert rows(con, "select count(*) from pos_lines") == [(0,)]
+    finally:
+        con.close()
+    assert not [p for p in (db.parent / "raw").iterdir() if p.name.endswith(".part")]
+
+
+def test_a_warehouse_of_an_older_schema_is_not_loaded_into_but_rebuilt(tmp_path, loaded, capsys):
+    db, files = loaded
+    con = warehouse.connect(db)
+    con.execute("update meta set value = '3' where key = 'schema_version'")
+    con.close()
+    extra = write_csv(tmp_path / "pos2.csv", [POS[0], ["S9", *POS[1][1:]]])
+    with pytest.raises(warehouse.SchemaError, match="schema 3 .* python -m etl rebuild"):
+        pipeline.load_paths(db, [extra])
+    assert main(["load", str(extra), "--db", str(db)]) == 2
+    assert "nothing loaded:" in capsys.readouterr().err
+    pipeline.rebuild(db)
+    con = warehouse.connect(db, read_only=True)
+    try:
+        assert warehouse.schema_version(con) == 4
+    finally:
+        con.close()
+    assert [r.status for r in pipeline.load_paths(db, [extra])] == ["loaded"]

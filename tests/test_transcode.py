@@ -54,3 +54,13 @@ def test_a_bad_byte_in_a_later_piece_is_reported_at_its_offset_in_the_file(con, 
     assert result.status == "refused"
     assert result.message == f"pos.csv: not valid gb18030 text near byte {bad}"
     assert not list(tmp_path.glob(".tpc-transcoded-*"))
+
+
+def test_pieces_are_joined_by_hand_where_the_kernel_cannot(tmp_path, in_pieces, monkeypatch):
+    import os
+
+    monkeypatch.delattr(os, "copy_file_range", raising=False)   # macOS has none
+    path = gbk_pos(tmp_path / "pos.csv", 300)
+    source = readers.open_source(path, tmp_path)
+    assert source.utf8_path().read_bytes() == path.read_bytes().decode("gb18030").encode("utf-8")
+    source.close()

@@ -11,7 +11,7 @@ create sequence if not exists load_id_seq start 1;
 create table if not exists loads (
     load_id integer primary key,
     file_name varchar not null,
-    sha256 varchar not null,
+    sha256 varchar,                 -- NULL only for a file that could not be read to its end
     format varchar,
     exported_at timestamp,          -- the export's own time (Tmall file-name stamp) or the load time; newer wins on overlap
     rows_read bigint not null default 0,

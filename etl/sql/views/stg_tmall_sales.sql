@@ -12,7 +12,8 @@ with lines as (
         i.qty,
         coalesce(i.merchant_code, i.external_code) as code,
         cast(round(i.price_rmb * 100) as hugeint) * cast(i.qty as hugeint) as weight,
-        i.load_id
+        i.load_id,
+        i.rowid as item_row
     from tmall_items as i
 ),
 order_lines as (
@@ -33,7 +34,8 @@ order_lines as (
         o.shop_name,
         o.buyer_key,
         o.province,
-        greatest(o.load_id, coalesce(l.load_id, o.load_id)) as load_id
+        greatest(o.load_id, coalesce(l.load_id, o.load_id)) as load_id,
+        l.item_row
     from tmall_orders as o
     left join lines as l on l.order_id = o.order_id
 ),
@@ -64,7 +66,7 @@ extras as (
     -- small share of all: ranking every line cost more than the rest of the view together)
     select
         f.order_id,
-        f.line_no,
+        f.item_row,
         row_number() over (partition by f.order_id order by f.goods_rest desc, f.line_no) <= l.goods_left as goods_extra,
         row_number() over (partition by f.order_id order by f.refund_rest desc, f.line_no) <= l.refund_left as refund_extra
     from floors as f
@@ -76,7 +78,8 @@ allocated as (
         f.goods_floor + case when e.goods_extra then 1 else 0 end as goods_alloc_cents,
         f.refund_floor + case when e.refund_extra then 1 else 0 end as refund_alloc_cents
     from floors as f
-    left join extras as e on e.order_id = f.order_id and e.line_no = f.line_no
+    -- one line each: an item by its row (an order without item lines is one line and never uneven)
+    left join extras as e on e.order_id = f.order_id and coalesce(e.item_row, -1) = coalesce(f.item_row, -1)
 ),
 with_orphans as (
     select
