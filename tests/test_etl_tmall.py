@@ -109,13 +109,18 @@ def test_closed_after_payment_with_full_refund_counts_zero_net(con, tmp_path, ma
 
 @pytest.mark.parametrize("weights, goods", [([1, 1, 1], "100.00"), ([0, 0], "0.01"), ([3, 7], "0.05"), ([1, 2, 3, 4], "999.99")])
 def test_split_always_sums_to_the_order(con, tmp_path, weights, goods):
+    load_one_order(con, tmp_path, weights, goods)
+    assert rows(con, "select sum(gross_rmb), count(*) from sales") == [(Decimal(goods), len(weights))]
+
+
+def load_one_order(con, tmp_path, weights, goods):
+    """One paid order of `goods` with one item line per weight (its price, quantity 1), both reports loaded."""
     order = [*ORDERS[1]]
     order[3], order[28] = goods, "0"
     items = [ITEMS[0]] + [[ITEMS[1][0], f"t{i}", str(w), "1", "", "", "", "", "交易成功", f"C{i}"] for i, w in enumerate(weights)]
     orders_file, items_file = write_pair(tmp_path, [ORDERS[0], order], items)
     load(con, orders_file)
     load(con, items_file)
-    assert rows(con, "select sum(gross_rmb), count(*) from sales") == [(Decimal(goods), len(weights))]
 
 
 def test_both_reports_in_one_call_give_the_same_result(tmp_path, db):
@@ -145,10 +150,5 @@ def test_both_reports_in_one_call_give_the_same_result(tmp_path, db):
     ([5, 5], "10.00", ["5.00", "5.00"]),                       # an even split leaves nothing to hand out
 ])
 def test_each_line_gets_its_share_and_the_left_over_cents_go_to_the_largest_remainders(con, tmp_path, weights, goods, expected):
-    order = [*ORDERS[1]]
-    order[3], order[28] = goods, "0"
-    items = [ITEMS[0]] + [[ITEMS[1][0], f"t{i}", str(w), "1", "", "", "", "", "交易成功", f"C{i}"] for i, w in enumerate(weights)]
-    orders_file, items_file = write_pair(tmp_path, [ORDERS[0], order], items)
-    load(con, orders_file)
-    load(con, items_file)
+    load_one_order(con, tmp_path, weights, goods)
     assert [str(r[0]) for r in rows(con, "select gross_rmb from sales order by line_no")] == expected
