@@ -35,7 +35,7 @@ st.subheader(t("annual.monthly"))
 monthly = queries.monthly_by_channel(year)
 st.plotly_chart(annual_report.monthly_chart(monthly, year), key="annual_monthly")
 
-st.dataframe(annual_report.table(results, year), hide_index=True, width="stretch", placeholder=tables.MISSING)
+tables.show(annual_report.table(results, year))
 st.download_button(t("download.xlsx"), data=functools.partial(annual_report.workbook, results, monthly, year),
                    file_name=f"annual-results-{year}.xlsx", icon=":material/table_view:",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="annual_xlsx")

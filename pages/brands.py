@@ -16,8 +16,8 @@ if board.empty:
     st.stop()
 
 st.subheader(t("brands.leaderboard"))
-st.dataframe(tables.brand_board(board), hide_index=True, width="stretch", placeholder=tables.MISSING, column_config=tables.brand_board_config(),
-             key="board", on_select=drill.on_brand_row(board, "board", "b"), selection_mode="single-row", height=320)
+tables.show(tables.brand_board(board), column_config=tables.brand_board_config(),
+            key="board", on_select=drill.on_brand_row(board, "board", "b"), selection_mode="single-row", height=320)
 widgets.downloads(tables.translated(tables.brand_board(board)), "brands", t("brands.leaderboard"), "board")
 
 st.subheader(t("brands.detail"))
@@ -33,8 +33,8 @@ trend = queries.brand_trend(filters, brand)
 trend_col.plotly_chart(charts.channel_bars(trend, "period", "net_rmb", height=300), key="brand_trend")
 mix = charts.with_channel_labels(trend.groupby("channel", as_index=False)["net_rmb"].sum())
 mix_col.plotly_chart(charts.pie(mix, "channel_label", "net_rmb", charts.channel_color_map(), 300), key="brand_mix")
-st.dataframe(tables.brand_products(queries.brand_products(filters, brand)), hide_index=True, width="stretch", placeholder=tables.MISSING,
-             column_config=tables.product_config())
+tables.show(tables.brand_products(queries.brand_products(filters, brand)),
+            column_config=tables.product_config())
 
 st.subheader(t("brands.pareto"))
 pareto = queries.product_pareto(filters)

@@ -23,8 +23,8 @@ st.plotly_chart(charts.brand_counts(queries.brand_counts(filters, grain)), key="
 st.subheader(t("channels.detail"))
 detail = queries.sales_detail(filters)
 shown = tables.sales_detail(detail)
-st.dataframe(shown.head(tables.DETAIL_ROWS), hide_index=True, width="stretch", placeholder=tables.MISSING, column_config=tables.sales_detail_config(),
-             key="detail", on_select=drill.on_detail_row(detail, "detail"), selection_mode="single-row")
+tables.show(shown.head(tables.DETAIL_ROWS), column_config=tables.sales_detail_config(),
+            key="detail", on_select=drill.on_detail_row(detail, "detail"), selection_mode="single-row")
 st.caption(t("channels.rows", rows=len(detail)) if len(detail) <= tables.DETAIL_ROWS
            else t("channels.rows_partial", shown=tables.DETAIL_ROWS, rows=len(detail)))
 widgets.downloads(tables.translated(shown), "sales-detail", t("channels.detail"), "detail")

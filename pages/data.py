@@ -20,16 +20,16 @@ if view == "upload":
     if files:
         uploads.preview_and_confirm(files)
 elif view == "history":
-    st.dataframe(tables.load_history(queries.load_history()), hide_index=True, width="stretch", placeholder=tables.MISSING,
-                 column_config=tables.load_history_config())
+    tables.show(tables.load_history(queries.load_history()),
+                column_config=tables.load_history_config())
 elif view == "rejects":
     rejects = tables.rejects(queries.reject_list())
-    st.dataframe(rejects, hide_index=True, width="stretch", placeholder=tables.MISSING, column_config=tables.rejects_config())
+    tables.show(rejects, column_config=tables.rejects_config())
     widgets.downloads(tables.translated(rejects), "rejects", t("data.view.rejects"), "rejects")
 elif view == "unknown":
     st.caption(t("data.unknown_help"))
-    st.dataframe(tables.unknown(queries.unknown_products()), hide_index=True, width="stretch", placeholder=tables.MISSING,
-                 column_config=tables.unknown_config())
+    tables.show(tables.unknown(queries.unknown_products()),
+                column_config=tables.unknown_config())
 else:
-    st.dataframe(tables.freshness(queries.freshness()), hide_index=True, width="stretch", placeholder=tables.MISSING,
-                 column_config=tables.freshness_config())
+    tables.show(tables.freshness(queries.freshness()),
+                column_config=tables.freshness_config())

@@ -33,7 +33,7 @@ with funnel_col:
 with event_col:
     st.subheader(t("leads.by_event"))
     events = queries.leads_by_event(filters)
-    st.dataframe(tables.events(events), hide_index=True, width="stretch", placeholder=tables.MISSING, column_config=tables.events_config())
+    tables.show(tables.events(events), column_config=tables.events_config())
 
 sizes_col, province_col, industry_col = st.columns(3)
 with sizes_col:
@@ -48,5 +48,5 @@ for column, dimension in ((province_col, "province"), (industry_col, "industry")
 
 st.subheader(t("leads.table"))
 leads = tables.leads(queries.lead_table(filters))
-st.dataframe(leads, hide_index=True, width="stretch", placeholder=tables.MISSING, column_config=tables.leads_config())
+tables.show(leads, column_config=tables.leads_config())
 widgets.downloads(tables.translated(leads), "exhibition-leads", t("leads.table"), "leads")

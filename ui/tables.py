@@ -23,6 +23,12 @@ NOT_A_PRODUCT = "–"   # an exhibition deal is sold by brand: it has no product
 MISSING = "–"         # what every table shows for a missing value (Streamlit would write "None")
 
 
+
+def show(frame, **options):
+    """A table as every page shows one: no index, the page's full width, – for a missing value."""
+    return st.dataframe(frame, hide_index=True, width="stretch", placeholder=MISSING, **options)
+
+
 def sales_detail(detail: pd.DataFrame) -> pd.DataFrame:
     shown = detail.copy()
     deals = shown["channel"] == "exhibition"

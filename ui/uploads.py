@@ -53,7 +53,7 @@ def preview_and_confirm(files) -> None:
     paths = [keep(f, pending_dir(db)) for f in files]
     outcomes = preview.preview(db, paths)
     st.subheader(t("data.preview"))
-    st.dataframe(summary(outcomes), hide_index=True, width="stretch", placeholder=tables.MISSING)
+    tables.show(summary(outcomes))
     for result, sample in outcomes:
         with st.expander(f"{original_name(result.file)} · {t('data.status.' + result.status)}", expanded=result.status != "loaded"):
             if result.status in ("refused", "failed"):
@@ -63,7 +63,7 @@ def preview_and_confirm(files) -> None:
             for row, column, code in result.rejects:
                 st.write(t("data.reject_line", row=row, column=column or "–", reason=t(f"reason.{code}")))
             if not sample.empty:
-                st.dataframe(sample, hide_index=True, width="stretch", placeholder=tables.MISSING)
+                tables.show(sample)
     loadable = [p for p, (r, _) in zip(paths, outcomes) if r.status == "loaded"]
     if st.button(t("data.confirm", files=len(loadable)), type="primary", disabled=not loadable, key="confirm_load"):
         with st.spinner(t("data.loading")):
