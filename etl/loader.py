@@ -254,17 +254,16 @@ def load_matched(con, source, matched: Match, result: LoadResult, sha, started, 
     con.execute(
         "insert into loads (load_id, file_name, sha256, format, exported_at, status, started_at) "
         "values (?, ?, ?, ?, ?, 'loaded', ?)", [load_id, source.path.name, sha, fmt.name, exported_at, started])
-    if one_pass:
-        read = scalar(con, f"select count(*) from {fmt.table} where load_id = ?", [load_id])
-    else:
+    if not one_pass:
         record_malformed(con, load_id, malformed)
         record_rejects(con, load_id, matched)
         if fmt.dedupe:
             record_duplicates(con, load_id, fmt)
         keep_good_rows(con, load_id)
         con.execute(insert_sql(fmt, load_id))
-        read = scalar(con, f"select count(*) from {readers.TYPED}") + len(malformed)
     counts = settle(con, fmt, load_id, exported_at)
+    # a one-pass load read exactly the rows it inserted (any other row would have sent it to staging)
+    read = sum(counts) if one_pass else scalar(con, f"select count(*) from {readers.TYPED}") + len(malformed)
     rejected = scalar(con, "select count(distinct row_no) from rejects where load_id = ?", [load_id])
     result.status = "loaded"
     result.rows_read, result.rows_rejected = read, rejected
