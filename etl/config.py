@@ -17,7 +17,11 @@ BUYER_KEY_ENV = "TPC_BUYER_KEY"
 BUYER_KEY_SECRET = "buyer_key"
 
 # Bump when schema.sql or the views change shape; the dashboard refuses an older warehouse.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
+
+# The store of a POS export that names none (no 门店 column, or the cell empty): receipt numbers restart per
+# store, so every receipt belongs to one.
+DEFAULT_STORE = "默认门店"
 
 
 def warehouse_path(explicit: str | os.PathLike | None = None) -> Path:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import publish, readers, warehouse
+from etl import config, publish, readers, warehouse
 from etl.publish import file_sha256
 from etl.warehouse import first_row, scalar
 from etl.formats import Format, FormatError, Match, detect
@@ -33,18 +33,38 @@ class LoadResult:
     rows_loaded: int = 0
     rows_rejected: int = 0
     rows_superseded: int = 0
+    rows_replaced: int = 0         # rows of earlier loads this file's rows replaced
+    amounts: dict | None = None    # read / loaded / rejected / superseded / replaced, in RMB (None: no amounts)
     message: str = ""
     rejects: list[tuple] = field(default_factory=list)   # (row, column, reason) samples
+    notices: list[str] = field(default_factory=list)     # what the load found worth saying (e.g. shared barcodes)
+
+
+class LoadRefused(ValueError):
+    """A file the ETL will not load as it is (the message says why and what to do)."""
+
+
+class ReconciliationError(RuntimeError):
+    """A load's own numbers do not balance: nothing of it may be published."""
+
+
+STAMP_SLACK = dt.timedelta(days=1)   # the exporting computer's clock (and time zone) may differ from ours
 
 
 def export_time(path: Path, fallback: dt.datetime) -> dt.datetime:
-    """When the export was made: the stamp in a Tmall file name (ExportOrderList202101051030), else the load time."""
+    """When the export was made: the stamp in a Tmall file name (ExportOrderList202101051030), else the load time.
+
+    A stamp later than now is refused: it would make the file win over every real export."""
     found = EXPORT_STAMP.search(path.stem)
     if found:
         try:
-            return dt.datetime(*map(int, found.groups()))
+            stamp = dt.datetime(*map(int, found.groups()))
         except ValueError:
-            pass
+            return fallback
+        if stamp > fallback + STAMP_SLACK:
+            raise LoadRefused(f"{path.name}: the export stamp in its name ({stamp:%Y-%m-%d %H:%M}) is later than now "
+                              f"({fallback:%Y-%m-%d %H:%M}); rename the file with the time it was really exported")
+        return stamp
     return fallback
 
 
@@ -57,7 +77,14 @@ def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
 
 
 def already_loaded(con: duckdb.DuckDBPyConnection, sha: str) -> tuple | None:
-    return first_row(con, "select load_id, file_name from loads where sha256 = ? and status = 'loaded'", [sha])
+    """The load that holds this content still whole; a file some of whose rows later loads replaced is not
+    'loaded already': loading it again applies it again, as the newest export."""
+    return first_row(con, "select load_id, file_name from loads where sha256 = ? and status = 'loaded' "
+                          "and rows_replaced_later = 0 order by load_id desc limit 1", [sha])
+
+
+def reapplied(con, sha: str | None) -> bool:
+    return bool(sha) and bool(scalar(con, "select count(*) from loads where sha256 = ? and status = 'loaded'", [sha]))
 
 
 def duplicate_of(con: duckdb.DuckDBPyConnection, sha: str, result: LoadResult) -> bool:
@@ -94,14 +121,14 @@ def now() -> dt.datetime:
 
 def load_file(con: duckdb.DuckDBPyConnection, path: Path, buyer_key: bytes, forced_format: str | None = None,
               sha: str | Future | None = None, scratch: Path | None = None,
-              cut_off: Future | None = None) -> LoadResult:
+              shape: Future | None = None) -> LoadResult:
     """Load one file; every outcome is returned, none raised, and a failure leaves the warehouse as it was.
 
     `sha` is the file's SHA-256 when the caller has it, or a Future of it being computed in another thread
     (hashing costs a second a gigabyte): then the file is staged meanwhile and checked against the files
     already loaded before anything is written. A CSV in another encoding is transcoded into the folder
-    `scratch` (default: the system's temp folder). `cut_off` is the Future of publish.FileScan's answer to
-    "does the file end inside a quoted field?", when the caller scans the file; else it is scanned here.
+    `scratch` (default: the system's temp folder). `shape` is the Future of publish.FileScan's count of the
+    file's lines and quotes (readers.Shape), when the caller scans the file; else it is scanned here.
     """
     path = Path(path)
     result = LoadResult(file=path.name, status="failed")
@@ -114,11 +141,11 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, buyer_key: bytes, forc
     source, load_id, one_pass = None, None, False
     try:
         source = readers.open_source(path, scratch)
-        source.cut_off = cut_off
+        source.shape = shape
         matched = detect(path.name, source.head, forced_format)
         result.format = matched.format.name
         exported_at = export_time(path, started)
-        prepare(con, buyer_key)
+        prepare(con, buyer_key, started)
         # a clean CSV of a one-pass format is read straight into its table, inside the file's transaction;
         # any other file (or one with a bad row) is staged outside it and checked row by row
         if matched.format.one_pass and source.kind == "csv":
@@ -132,6 +159,10 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, buyer_key: bytes, forc
                     con.rollback()
                 return result
         publish.pause_point("staged")
+        if reapplied(con, sha):
+            # the same content again, after later loads replaced some of its rows: applied again, as the newest
+            exported_at = started
+            result.notices.append("loaded again: later loads had replaced some of its rows; it is applied as the newest export")
         if not one_pass:
             con.begin()
         load_matched(con, source, matched, result, sha, started, exported_at, malformed, load_id, one_pass)
@@ -140,10 +171,11 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, buyer_key: bytes, forc
     except Exception as exc:
         with contextlib.suppress(duckdb.TransactionException):
             con.rollback()
-        refused = isinstance(exc, (FormatError, readers.ReadError))
+        refused = isinstance(exc, (FormatError, readers.ReadError, LoadRefused))
         result.status = "refused" if refused else "failed"
         result.message = str(exc) if refused else f"{path.name}: {type(exc).__name__}: {exc}"
-        result.rows_loaded = result.rows_rejected = result.rows_superseded = 0
+        result.rows_loaded = result.rows_rejected = result.rows_superseded = result.rows_replaced = 0
+        result.amounts = None
         log_outcome(con, result, known_sha(sha), started, load_id)
     finally:
         drop_temp(con)
@@ -152,10 +184,20 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, buyer_key: bytes, forc
     return result
 
 
-def prepare(con, buyer_key: bytes) -> None:
-    """The parsers and the keyed-hash pads the load queries use, in this connection."""
+FUTURE_SLACK = dt.timedelta(days=1)   # Beijing time runs ahead of this computer's clock when it is on UTC
+
+
+def prepare(con, buyer_key: bytes, started: dt.datetime) -> None:
+    """The parsers, the keyed-hash pads, the default store and the latest believable date of a sale, in this connection."""
     warehouse.load_parsers(con)
     con.execute("create or replace temp table hmac_pads as select ?::blob as ipad, ?::blob as opad", list(hmac_pads(buyer_key)))
+    con.execute(f"create or replace temp macro tpc_default_store() as {sql_literal(config.DEFAULT_STORE)}")
+    latest = (started + FUTURE_SLACK).strftime("%Y-%m-%d %H:%M:%S")
+    con.execute(f"create or replace temp macro tpc_after_load(t) as t > timestamp '{latest}'")
+
+
+def sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def load_one_pass(con, source, matched: Match, load_id: int) -> bool:
@@ -168,17 +210,17 @@ def load_one_pass(con, source, matched: Match, load_id: int) -> bool:
     """
     fmt = matched.format
     text_path = source.utf8_path()
-    native = native_types(matched)
     as_written = stored_as_written(con, source, matched)
-    query = (f"with src as (select * from {readers.csv_source(matched.header_row, len(matched.header), native)}), "
-             f"typed as ({guarded_select(matched, frozenset(native), as_written)}) "
+    query = (f"with src as (select * from {readers.csv_source(matched.header_row, len(matched.header))}), "
+             f"typed as ({guarded_select(matched, as_written)}) "
              f"{insert_sql(fmt, load_id)}")
-    with readers.scanning_quotes(source) as cut_off:
+    with readers.scanning_shape(source) as shape:
         con.begin()
         try:
             readers.clear_reader_rejects(con)
             con.execute(query, [str(text_path)])
-            clean = (not readers.reader_rejected(con) and not cut_off.result()
+            inserted = scalar(con, f"select count(*) from {fmt.table} where load_id = ?", [load_id])
+            clean = (not readers.reader_rejected(con) and readers.shape_holds(shape.result(), matched.header_row, inserted)
                      and not scalar(con, plain_check(fmt, as_written), [load_id])
                      and not (fmt.dedupe and scalar(con, repeated_keys(fmt), [load_id])))
         except duckdb.Error:
@@ -218,8 +260,9 @@ def repeated_keys(fmt: Format) -> str:
 
 def plain_check(fmt: Format, as_written: frozenset) -> str:
     """Count the load's rows holding a value read as written that its parser would have changed or refused
-    (a space at either end, Excel's guard, an order number needing the tolerant parser)."""
-    changed = " or ".join(f"({f.name} is not null and not {PLAIN[f.kind].format(f.name)})"
+    (a space or an invisible character at either end, Excel's guard, an order number needing the tolerant
+    parser) or that is too long to be a value."""
+    changed = " or ".join(f"({f.name} is not null and (not {PLAIN[f.kind].format(f.name)} or length({f.name}) > {MAX_CELL}))"
                           for f in fmt.fields if f.name in as_written) or "false"
     return f"select count(*) from {fmt.table} where load_id = ? and ({changed})"
 
@@ -227,7 +270,7 @@ def plain_check(fmt: Format, as_written: frozenset) -> str:
 REJECTED = "tpc: a row breaks a rule"
 
 
-def guarded_select(matched: Match, typed_columns: frozenset, as_written: frozenset) -> str:
+def guarded_select(matched: Match, as_written: frozenset) -> str:
     """typed_select, raising on the first row that any reject rule would catch (the one-pass load's guard).
 
     The guard sits on the first required field, which every load query reads, so it cannot be optimised away.
@@ -235,44 +278,108 @@ def guarded_select(matched: Match, typed_columns: frozenset, as_written: frozens
     rejected = " or ".join(f"coalesce({condition}, false)" for _, _, condition, _ in reject_rules(matched)) or "false"
     guarded = next(f.name for f in matched.format.fields if f.required_value and f.name in matched.columns)
     return (f"select cast(null as bigint) as _row, * replace (case when {rejected} then error('{REJECTED}') "
-            f"else {guarded} end as {guarded}) from ({typed_select(matched, False, typed_columns, as_written)})")
+            f"else {guarded} end as {guarded}) from ({typed_select(matched, False, as_written)})")
 
 
-def stage(con, source, matched: Match) -> list[tuple[int, str]]:
-    """The file's rows parsed into the scratch table etl_typed; returns the malformed rows."""
-    return readers.stage(con, source, matched.header_row, len(matched.header),
-                         lambda with_row, typed=frozenset(): typed_select(matched, with_row, typed),
-                         native_types(matched))
+def stage(con, source, matched: Match) -> list[tuple[int, str, str | None, str]]:
+    """The file's rows parsed into the scratch table etl_typed; returns the rows that could not be read
+    as (row, reason, column, detail)."""
+    return readers.stage(con, source, matched.header_row, matched.header,
+                         lambda with_row: typed_select(matched, with_row))
 
 
 def load_matched(con, source, matched: Match, result: LoadResult, sha, started, exported_at, malformed,
                  load_id: int | None, one_pass: bool) -> None:
-    """The body of one load, inside the caller's transaction (where a one-pass load has inserted its rows)."""
+    """The body of one load, inside the caller's transaction (where a one-pass load has inserted its rows):
+    rejects, insert, settle against other loads, the overflow guard, and the reconciliation of what was read
+    with what landed, was rejected and was superseded (rows and RMB), which must balance or the load fails."""
     fmt = matched.format
     load_id = load_id if load_id is not None else scalar(con, "select nextval('load_id_seq')")
     result.load_id = load_id
     con.execute(
         "insert into loads (load_id, file_name, sha256, format, exported_at, status, started_at) "
         "values (?, ?, ?, ?, ?, 'loaded', ?)", [load_id, source.path.name, sha, fmt.name, exported_at, started])
-    if not one_pass:
+    if one_pass:
+        # a one-pass load read exactly the rows it inserted (any other row would have sent it to staging)
+        read = first_row(con, f"select count(*), {sum_of(fmt)} from {fmt.table} as t where load_id = ?", [load_id])
+        rejected_amount = 0
+    else:
         record_malformed(con, load_id, malformed)
         record_rejects(con, load_id, matched)
         if fmt.dedupe:
             record_duplicates(con, load_id, fmt)
+        read, rejected_amount = staged_totals(con, fmt, load_id, len({row for row, *_ in malformed}))
         keep_good_rows(con, load_id)
         con.execute(insert_sql(fmt, load_id))
-    counts = settle(con, fmt, load_id, exported_at)
-    # a one-pass load read exactly the rows it inserted (any other row would have sent it to staging)
-    read = sum(counts) if one_pass else scalar(con, f"select count(*) from {readers.TYPED}") + len(malformed)
+    settled = settle(con, fmt, load_id)
+    check_overflow(con, fmt, source.path.name)
     rejected = scalar(con, "select count(distinct row_no) from rejects where load_id = ?", [load_id])
+    loaded = first_row(con, f"select count(*), {sum_of(fmt)} from {fmt.table} as t where load_id = ?", [load_id])
     result.status = "loaded"
-    result.rows_read, result.rows_rejected = read, rejected
-    result.rows_loaded, result.rows_superseded = counts
+    result.rows_read, result.rows_rejected, result.rows_loaded = read[0], rejected, loaded[0]
+    result.rows_superseded, result.rows_replaced = settled.superseded, settled.replaced
+    if fmt.amount:
+        result.amounts = {"read": read[1] or 0, "loaded": loaded[1] or 0, "rejected": rejected_amount or 0,
+                          "superseded": settled.amount_superseded, "replaced": settled.amount_replaced}
+    reconcile(result)
     result.rejects = con.execute(
         "select row_no, column_name, reason from rejects where load_id = ? order by row_no, column_name limit 20", [load_id]).fetchall()
+    amounts = result.amounts or {}
     con.execute(
-        "update loads set rows_read = ?, rows_loaded = ?, rows_rejected = ?, rows_superseded = ?, finished_at = ? "
-        "where load_id = ?", [read, counts[0], rejected, counts[1], now(), load_id])
+        "update loads set rows_read = ?, rows_loaded = ?, rows_rejected = ?, rows_superseded = ?, rows_replaced = ?, "
+        "amount_read = ?, amount_loaded = ?, amount_rejected = ?, amount_superseded = ?, amount_replaced = ?, "
+        "finished_at = ? where load_id = ?",
+        [result.rows_read, result.rows_loaded, rejected, result.rows_superseded, result.rows_replaced,
+         amounts.get("read"), amounts.get("loaded"), amounts.get("rejected"), amounts.get("superseded"),
+         amounts.get("replaced"), now(), load_id])
+
+
+def sum_of(fmt: Format) -> str:
+    """SQL of the sum of the format's amount over rows `t` (NULL for a format without amounts)."""
+    return f"cast(sum({fmt.amount}) as decimal(38, 2))" if fmt.amount else "cast(null as decimal(38, 2))"
+
+
+def staged_totals(con, fmt: Format, load_id: int, unreadable: int) -> tuple[tuple[int, object], object]:
+    """((rows read, amount read), amount rejected) of a staged file: every staged row through the format's own
+    load query (so returns are counted negative, as they load), plus the rows that could not be read at all."""
+    con.execute("create or replace temp view typed as select * from typed_all")
+    totals = first_row(con, f"""
+        select count(*), {sum_of(fmt)},
+               cast(sum({fmt.amount or 'null'}) filter (where t._row in (select row_no from rejects where load_id = ?))
+                    as decimal(38, 2))
+        from ({finish_sql(fmt)}) as t""", [load_id])
+    return (totals[0] + unreadable, totals[1]), totals[2]
+
+
+def reconcile(result: LoadResult) -> None:
+    """read = loaded + rejected + superseded, in rows and in RMB, or the load fails (nothing of it is kept)."""
+    rows_balance = result.rows_loaded + result.rows_rejected + result.rows_superseded
+    problems = []
+    if result.rows_read != rows_balance:
+        problems.append(f"{result.rows_read:,} rows read but {result.rows_loaded:,} loaded + {result.rows_rejected:,} "
+                        f"rejected + {result.rows_superseded:,} superseded = {rows_balance:,}")
+    if result.amounts:
+        a = result.amounts
+        balance = a["loaded"] + a["rejected"] + a["superseded"]
+        if a["read"] != balance:
+            problems.append(f"{a['read']:,.2f} RMB read but {a['loaded']:,.2f} loaded + {a['rejected']:,.2f} rejected + "
+                            f"{a['superseded']:,.2f} superseded = {balance:,.2f}")
+    if problems:
+        raise ReconciliationError(f"{result.file}: the load does not balance: {'; '.join(problems)}")
+
+
+MAX_TABLE_AMOUNT = 10 ** 15   # RMB: the sum of every amount of a table, so that no total in the marts can overflow
+
+
+def check_overflow(con, fmt: Format, file_name: str) -> None:
+    """Refuse a file whose amounts would take the warehouse's totals past what DECIMAL(18,2) holds."""
+    if not fmt.amount:
+        return
+    total = scalar(con, f"select sum(abs({fmt.amount})) from {fmt.table} as t")
+    if total is not None and total >= MAX_TABLE_AMOUNT:
+        raise LoadRefused(f"{file_name}: refused: its amounts would bring the {fmt.label} total to {total:,.2f} RMB, "
+                          f"past the {MAX_TABLE_AMOUNT:,} RMB the warehouse's sums are checked against; "
+                          "check the file's amounts (a line of billions is a typo)")
 
 
 def keep_good_rows(con, load_id: int) -> None:
@@ -295,31 +402,14 @@ PARSERS = {
 }
 
 
-# A column the CSV reader typed is already a value; only the believable-date rule is left to apply.
-TYPED_PARSERS = {
-    "money": "{}",
-    "qty": "{}",
-    "int": "{}",
-    "timestamp": "tpc_believable({})",
-    "date": "cast(tpc_believable(cast({} as timestamp)) as date)",
-}
-NATIVE_TYPES = {"money": "DECIMAL(18,2)", "qty": "DECIMAL(18,3)", "int": "INTEGER", "timestamp": "TIMESTAMP", "date": "DATE"}
-
-
-def native_types(matched: Match) -> dict[int, str]:
-    """The file columns DuckDB's CSV reader can type itself (the fast path for cleanly written exports)."""
-    return {matched.columns[f.name]: NATIVE_TYPES[f.kind] for f in matched.format.fields
-            if f.name in matched.columns and f.kind in NATIVE_TYPES and not f.personal}
-
-
-def typed_select(matched: Match, with_row: bool, typed_columns: frozenset = frozenset(),
-                 as_written: frozenset = frozenset()) -> str:
-    """The query over `src` (columns c0..) that parses each field (NULL where the file lacks it), keeps
+def typed_select(matched: Match, with_row: bool, as_written: frozenset = frozenset()) -> str:
+    """The query over `src` (text columns c0..) that parses each field (NULL where the file lacks it), keeps
     the text of a value that did not parse in <field>__bad (for the reject), and adds derived fields.
 
-    typed_columns are columns the CSV reader already typed: they hold a value or NULL, never bad text.
-    as_written are text and order-number fields taken as the file writes them, to be checked once stored
-    (see plain_check). Each value is parsed once (inner query); the outer one only compares.
+    Every value is read as text: DuckDB's own DECIMAL and TIMESTAMP reading rounds 0.005 to 0.01, takes 1e3
+    and cuts off a time zone, so the strict parsers of parsers.sql do it. as_written are text and
+    order-number fields taken as the file writes them, to be checked once stored (see plain_check). Each
+    value is parsed once (inner query); the outer one only compares.
     """
     inner, outer, scratch = (["_row"] if with_row else []), [], []
     for fld in matched.format.fields:
@@ -330,12 +420,8 @@ def typed_select(matched: Match, with_row: bool, typed_columns: frozenset = froz
             if fld.kind == "order_id":
                 outer.append(f"cast(null as varchar) as {fld.name}__bad")
             continue
-        inner.append(f"{(TYPED_PARSERS if index in typed_columns else PARSERS)[fld.kind].format(column)} as {fld.name}")
+        inner.append(f"{PARSERS[fld.kind].format(column)} as {fld.name}")
         if fld.personal or fld.kind == "text":
-            continue
-        if index in typed_columns and TYPED_PARSERS[fld.kind] == "{}":
-            # the reader typed it: a value or an empty cell, never text left to report
-            outer.append(f"cast(null as varchar) as {fld.name}__bad")
             continue
         # the cell as written, passed through untouched; only a value that did not parse is made text
         inner.append(f"{column} as {fld.name}__text")
@@ -347,18 +433,25 @@ def typed_select(matched: Match, with_row: bool, typed_columns: frozenset = froz
     return f"select {', '.join([keep] + outer)} from (select {', '.join(inner)} from src)"
 
 
-def record_malformed(con, load_id: int, malformed: list[tuple[int, str]]) -> None:
+def record_malformed(con, load_id: int, malformed: list[tuple[int, str, str | None, str]]) -> None:
+    """Rows the reader could not take apart: (row, reason code, column or None, what was wrong)."""
     if malformed:
-        con.executemany("insert into rejects values (?, ?, null, 'malformed_row', ?)",
-                        [[load_id, row, message] for row, message in malformed])
+        assert all(reason in REASONS for _, reason, _, _ in malformed)
+        con.executemany("insert into rejects values (?, ?, ?, ?, ?)",
+                        [[load_id, row, column, reason, detail] for row, reason, column, detail in malformed])
 
 
 MANGLED = r"regexp_full_match({}, '\d+(\.\d+)?[Ee]\+?\d+')"
 
 
+MAX_CELL = 131_072        # characters; a longer cell is no value of an export (and Python's csv module's own limit)
+MAX_AMOUNT = 10 ** 12     # RMB; one line of a trillion is a typo or an attack, and sums must stay in DECIMAL(18,2)
+
+
 def reject_rules(matched: Match) -> list[tuple[str, str, str, str]]:
     """Every way a typed row is rejected, as (column header, reason, SQL condition, SQL of the value to show):
-    a value missing where required, not a value of its kind, or failing one of the format's checks."""
+    a value missing where required, not a value of its kind (or not exact to the fen), implausibly large,
+    dated after the load, a cell too long to be a value, or failing one of the format's checks."""
     rules = []
     for fld in matched.format.fields:
         if fld.name not in matched.columns:
@@ -368,13 +461,23 @@ def reject_rules(matched: Match) -> list[tuple[str, str, str, str]]:
         if fld.required_value:
             missing = f"{fld.name} is null" + (f" and {fld.name}__bad is null" if checked else "")
             rules.append((header, "missing_value", missing, "null"))
+        if fld.kind in ("text", "order_id"):
+            shown = "null" if fld.personal else f"left({fld.name}, 80)"
+            rules.append((header, "field_too_long", f"length({fld.name}) > {MAX_CELL}", shown))
         if checked:
             bad = f"{fld.name}__bad"
             if fld.kind == "order_id":
                 rules.append((header, "excel_mangled_id", f"{bad} is not null and {MANGLED.format(bad)}", bad))
                 rules.append((header, "bad_order_id", f"{bad} is not null and not {MANGLED.format(bad)}", bad))
+            elif fld.kind == "money":
+                rules.append((header, "money_not_exact", f"{bad} is not null and tpc_money_inexact({bad})", bad))
+                rules.append((header, "bad_money", f"{bad} is not null and not tpc_money_inexact({bad})", bad))
+                rules.append((header, "implausible_amount", f"abs({fld.name}) >= {MAX_AMOUNT}",
+                              f"cast({fld.name} as varchar)"))
             else:
                 rules.append((header, f"bad_{fld.kind}", f"{bad} is not null", bad))
+        if fld.not_after_load:
+            rules.append((header, "future_date", f"tpc_after_load({fld.name})", f"cast({fld.name} as varchar)"))
     for field_name, condition, code in matched.format.checks:
         header = matched.header_of(field_name) if field_name in matched.columns else field_name
         rules.append((header, code, condition, f"left(cast({field_name} as varchar), 80)"))
@@ -415,40 +518,74 @@ def insert_sql(fmt: Format, load_id: int) -> str:
     return f"insert into {fmt.table} by name select * exclude (_row), {int(load_id)} as load_id from ({finish_sql(fmt)})"
 
 
-def settle(con, fmt: Format, load_id: int, exported_at: dt.datetime) -> tuple[int, int]:
-    """Settle each group key (receipt, order, lead, product) that the new rows share with another load:
-    the newer export's rows stay, the older's go.
+@dataclass
+class Settled:
+    """What settling a load against the others did: its own rows that lost (superseded), others' rows it replaced."""
 
-    Returns (rows loaded, rows superseded by a newer export). Only rows whose first key falls in the
-    file's key range are compared, so loading disjoint exports costs no comparison at all.
+    superseded: int = 0
+    replaced: int = 0
+    amount_superseded: object = 0
+    amount_replaced: object = 0
+
+
+def settle(con, fmt: Format, load_id: int) -> Settled:
+    """Settle each group key (receipt, order, lead, product) that the new rows share with another load: the
+    version with the highest precedence (the format's; by default the newer export) stands, the others go.
+
+    Every row that goes is counted: the new load's own as superseded, an earlier load's as replaced (in
+    `replacements` and that load's rows_replaced_later). Only rows whose first key falls in the file's key range
+    are compared, so loading disjoint exports costs no comparison at all.
     """
     table, keys = fmt.table, fmt.group_key
-    inserted = scalar(con, f"select count(*) from {table} where load_id = ?", [load_id])
-    if not inserted:
-        return 0, 0
+    if not scalar(con, f"select count(*) from {table} where load_id = ?", [load_id]):
+        return Settled()
     low, high = first_row(con, f"select min({keys[0]}), max({keys[0]}) from {table} where load_id = ?", [load_id])
     same_key = " and ".join(f"n.{k} = t.{k}" for k in keys)
+    key_list = ", ".join(keys)
     con.execute(
-        f"""create or replace temp table conflicts as
-        select distinct {', '.join(f't.{k}' for k in keys)}, l.exported_at > ? as existing_newer
-        from {table} as t join loads as l on l.load_id = t.load_id
+        f"""create or replace temp table settle_keys as
+        select distinct {', '.join(f't.{k}' for k in keys)} from {table} as t
         where t.load_id <> ? and t.{keys[0]} between ? and ?
-          and exists (select 1 from {table} as n where n.load_id = ? and {same_key})""",
-        [exported_at, load_id, low, high, load_id])
-    if not scalar(con, "select count(*) from conflicts"):
-        return inserted, 0
-    in_conflict = " and ".join(f"c.{k} = t.{k}" for k in keys)
-    con.execute(f"delete from {table} as t where t.load_id <> ? and exists "
-                f"(select 1 from conflicts as c where {in_conflict} and not c.existing_newer)", [load_id])
-    superseded = scalar(con, f"select count(*) from {table} as t where t.load_id = ? and exists "
-                             f"(select 1 from conflicts as c where {in_conflict} and c.existing_newer)", [load_id])
-    con.execute(f"delete from {table} as t where t.load_id = ? and exists "
-                f"(select 1 from conflicts as c where {in_conflict} and c.existing_newer)", [load_id])
-    return inserted - superseded, superseded
+          and exists (select 1 from {table} as n where n.load_id = ? and {same_key})""", [load_id, low, high, load_id])
+    if not scalar(con, "select count(*) from settle_keys"):
+        return Settled()
+    floors = "".join(f", max(t.{c}) as {c}" for c in fmt.never_shrinks)
+    con.execute(
+        f"""create or replace temp table settle_versions as
+        select {', '.join(f't.{k}' for k in keys)}, t.load_id, max({fmt.precedence}) as precedence{floors}
+        from {table} as t join loads as l on l.load_id = t.load_id join settle_keys as k using ({key_list})
+        group by all""")
+    con.execute(
+        f"""create or replace temp table settle_losers as
+        select {key_list}, load_id from settle_versions
+        qualify row_number() over (partition by {key_list} order by precedence desc, load_id desc) > 1""")
+    in_losers = " and ".join(f"c.{k} = t.{k}" for k in keys)
+    gone = con.execute(
+        f"""select t.load_id, count(*), {sum_of(fmt)} from {table} as t
+        where exists (select 1 from settle_losers as c where c.load_id = t.load_id and {in_losers})
+        group by 1 order by 1""").fetchall()
+    con.execute(f"delete from {table} as t where exists "
+                f"(select 1 from settle_losers as c where c.load_id = t.load_id and {in_losers})")
+    for column in fmt.never_shrinks:
+        con.execute(
+            f"""update {table} as t set {column} = f.{column}
+            from (select {key_list}, max({column}) as {column} from settle_versions group by all) as f
+            where {' and '.join(f'f.{k} = t.{k}' for k in keys)} and f.{column} > t.{column}""")
+    settled = Settled()
+    for lost_load, count, amount in gone:
+        if lost_load == load_id:
+            settled.superseded, settled.amount_superseded = count, amount or 0
+        else:
+            settled.replaced += count
+            settled.amount_replaced += amount or 0
+            con.execute("insert into replacements values (?, ?, ?, ?)", [load_id, lost_load, count, amount])
+            con.execute("update loads set rows_replaced_later = rows_replaced_later + ? where load_id = ?",
+                        [count, lost_load])
+    return settled
 
 
 def drop_temp(con) -> None:
     con.execute("drop view if exists temp.typed; drop view if exists temp.typed_all")
-    for table in ("hmac_pads", "conflicts"):
+    for table in ("hmac_pads", "settle_keys", "settle_versions", "settle_losers"):
         con.execute(f"drop table if exists temp.{table}")
     con.execute(f"drop table if exists {readers.TYPED}")

@@ -90,7 +90,7 @@ def load_into(work: Path, db: Path, files: list[Path], forced_format, progress, 
                 sha = (hashes or {}).get(path) or keeper.scan.sha
                 # a GBK export's UTF-8 copy is made beside the warehouse, where a killed load's is cleaned up
                 results[path] = load_file(con, path, key, forced_format, sha, scratch=work.parent,
-                                          cut_off=keeper.scan.cut_off)
+                                          shape=keeper.scan.shape)
                 keeper.keep = results[path].status == "loaded"
             finally:
                 kept.append(keeping.submit(keeper.finish))

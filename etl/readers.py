@@ -49,14 +49,15 @@ class Source:
     rows: list[list[str]] | None = None  # xlsx: every row, as text
     text_copy: Path | None = None        # csv not in UTF-8: the transcoded copy DuckDB reads
     scratch: Path | None = None          # the folder for that copy (default: the system's temp folder)
-    cut_off: concurrent.futures.Future | None = None  # ends inside a quoted field? (publish.FileScan, if run)
+    shape: concurrent.futures.Future | None = None   # the file's Shape (publish.FileScan, if run)
+    foreign_lines: frozenset = frozenset()  # a GBK file's lines written in UTF-8 (found while transcoding)
 
     def utf8_path(self) -> Path:
         """The CSV as UTF-8 for DuckDB's reader: the file itself, or a transcoded copy made once."""
         if self.encoding in ("utf-8", "utf-8-sig"):
             return self.path
         if self.text_copy is None:
-            self.text_copy = utf8_copy(self)
+            self.text_copy, self.foreign_lines = utf8_copy(self)
         return self.text_copy
 
     def close(self) -> None:
@@ -109,12 +110,28 @@ def sniff_encoding(path: Path) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
+    if mostly_utf8(sample):
+        return "utf-8"     # a UTF-8 file with a few lines in another encoding: those lines are rejected by number
     try:
         codecs.getincrementaldecoder("gb18030")().decode(sample, final=False)
         return "gb18030"
     except UnicodeDecodeError as exc:
         raise ReadError(f"{path.name}: not text in UTF-8 or GBK/GB18030 (byte {exc.start}); "
                         "save it again as UTF-8 or GBK") from None
+
+
+def mostly_utf8(sample: bytes) -> bool:
+    """Whether more of the sample's lines with non-ASCII text are UTF-8 than are not (the last, maybe cut, aside)."""
+    utf8 = other = 0
+    for line in sample.split(b"\n")[:-1]:
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8 += 1
+        except UnicodeDecodeError:
+            other += 1
+    return utf8 > other
 
 
 def csv_head(path: Path, encoding: str) -> list[list[str]]:
@@ -132,61 +149,117 @@ def csv_head(path: Path, encoding: str) -> list[list[str]]:
 TYPED = "etl_typed"
 
 
-def stage(con: duckdb.DuckDBPyConnection, source: Source, header_row: int, width: int, select,
-          native: dict[int, str] | None = None) -> list[tuple[int, str]]:
+def stage(con: duckdb.DuckDBPyConnection, source: Source, header_row: int, header: list[str], select) -> list[tuple]:
     """Create table etl_typed from the rows below the header, through the query `select(with_row)` over `src`.
 
     `src` has text columns c0..c{width-1} (and `_row` when with_row); the query types them. The table is created in
     the warehouse being loaded (not as a temp table) so a large file is written out compressed as it
     is read instead of being held in memory. Afterwards the temp view `typed_all` adds `_row`, the row number
-    a spreadsheet shows (the header's own row counts). Returns the malformed rows (wrong number of
-    columns) as (row, message); they are not staged.
+    a spreadsheet shows (the header's own row counts). Returns the rows that could not be read, as
+    (row, reason code, column or None, detail); they are not staged.
+
+    DuckDB's parallel reader stages the file when the file's shape agrees with what it read (as many records
+    as the file has non-blank lines, quotes balanced); otherwise the exact reader does, which finds each row
+    that is broken and reads every other one.
     """
+    width = len(header)
     if source.kind == "xlsx":
         stage_rows(con, source.rows[header_row:], header_row + 1, width, select)
         return []
     text_path = source.utf8_path()
-    with scanning_quotes(source) as cut_off:
-        # DuckDB types the cleanly written columns itself; any cell it cannot read sends the whole file
-        # down the tolerant path, where every value is parsed from text and bad ones are reported
-        try:
-            staged = ((native and stage_csv_fast(con, text_path, header_row, width, select, native))
-                      or stage_csv_fast(con, text_path, header_row, width, select))
-        except ReadError:
-            if not cut_off.result():
-                raise
-        if cut_off.result():
-            # DuckDB took the cut-off field as it stands; the exact path rejects that last row
-            return stage_csv_exact(con, text_path, header_row, width, select, cut_off=True)
-        return [] if staged else stage_csv_exact(con, text_path, header_row, width, select)
+    with scanning_shape(source) as shape:
+        staged = False
+        if not source.foreign_lines:
+            try:
+                staged = stage_csv_fast(con, text_path, header_row, width, select)
+            except ReadError:
+                staged = False
+            if staged and not shape_holds(shape.result(), header_row, scalar(con, f"select count(*) from {TYPED}")):
+                con.execute(f"drop table {TYPED}")
+                staged = False
+        return [] if staged else stage_csv_exact(con, text_path, header_row, header, select, source.foreign_lines)
 
 
-# encodings in which byte 0x22 is only ever '"': the file's own bytes can be counted (not in UTF-16)
+# encodings in which byte 0x22 is only ever '"' and 0x0A only a line end: the file's own bytes can be counted
 QUOTE_SAFE = {"utf-8", "utf-8-sig", "gb18030"}
 
 
+@dataclass(frozen=True)
+class Shape:
+    """What a byte count tells of a CSV file: how many lines (blank ones apart) and whether its quotes pair up.
+
+    DuckDB's reader silently joins lines when a stray quote opens a field and a later one closes it, and skips
+    blank lines; comparing the records it read with the lines counted here tells when it did."""
+
+    lines: int            # line ends, plus one when the last line has none
+    blank_lines: int      # lines with nothing on them
+    odd_quotes: bool      # an odd number of '"': a field opened and never closed, or a literal quote
+
+    def records_below(self, header_row: int) -> int:
+        return self.lines - self.blank_lines - header_row
+
+
+class ShapeCounter:
+    """Counts a file's Shape chunk by chunk (in publish.FileScan's single read, or here)."""
+
+    def __init__(self) -> None:
+        self.newlines = self.blanks = self.quotes = 0
+        self.last = b"\n"        # as if a line had just ended: a blank first line counts as blank
+        self.before_last = b""
+
+    def add(self, chunk: bytes) -> None:
+        if not chunk:
+            return
+        joined = self.before_last + self.last + chunk   # a blank line may straddle two chunks
+        self.blanks += joined.count(b"\n\n") + joined.count(b"\n\r\n") - self._counted_in_tail()
+        self.newlines += chunk.count(b"\n")
+        self.quotes += chunk.count(b'"')
+        tail = (self.before_last + self.last + chunk)[-2:]
+        self.before_last, self.last = tail[:-1], tail[-1:]
+
+    def _counted_in_tail(self) -> int:
+        tail = self.before_last + self.last
+        return tail.count(b"\n\n") + tail.count(b"\n\r\n")
+
+    def shape(self) -> Shape:
+        unterminated = 0 if self.last in (b"\n", b"") else 1
+        return Shape(self.newlines + unterminated, self.blanks, self.quotes % 2 == 1)
+
+
+def file_shape(path: Path) -> Shape:
+    counter = ShapeCounter()
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            counter.add(chunk)
+    return counter.shape()
+
+
+def shape_holds(shape: Shape, header_row: int, records: int) -> bool:
+    """Whether a parse that read `records` rows below the header read each line of the file as one row (and
+    numbered them as the file's lines: a blank line would shift every number after it)."""
+    return not shape.odd_quotes and not shape.blank_lines and shape.records_below(header_row) == records
+
+
 @contextlib.contextmanager
-def scanning_quotes(source: Source):
-    """A Future of whether the CSV ends inside a quoted field (ends_inside_quotes): the source's own when its
-    file was scanned already (publish.FileScan), else computed in a thread while DuckDB reads the file.
-
-    A file cut off inside a quoted field is rare; the parse's result is thrown away when one is found.
-    """
-    if source.cut_off is not None and source.encoding in QUOTE_SAFE:
-        yield source.cut_off
+def scanning_shape(source: Source):
+    """A Future of the CSV's Shape: the source's own when its file was scanned already (publish.FileScan), else
+    counted in a thread while DuckDB reads the file."""
+    if source.shape is not None and source.encoding in QUOTE_SAFE:
+        yield source.shape
         return
-    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="quotes") as pool:
-        cut_off = pool.submit(ends_inside_quotes, source.utf8_path())
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="shape") as pool:
+        shape = pool.submit(file_shape, source.utf8_path())
         try:
-            yield cut_off
+            yield shape
         finally:
-            cut_off.cancel()
+            shape.cancel()
             with contextlib.suppress(Exception):
-                cut_off.exception()   # wait for the scan before the caller removes a transcoded copy
+                shape.exception()   # wait for the count before the caller removes a transcoded copy
 
 
-def utf8_copy(source: Source) -> Path:
-    """A transcoded UTF-8 temp copy of a CSV file in another encoding.
+def utf8_copy(source: Source) -> tuple[Path, frozenset]:
+    """A transcoded UTF-8 temp copy of a CSV file in another encoding, and the numbers of its lines that were
+    written in UTF-8 already (a row pasted from another file): those are rejected, never loaded as mojibake.
 
     A large GBK / GB18030 file is cut at line ends into one piece per core (up to four); the pieces are
     transcoded at once, the first in this process and the others in child processes (etl/transcode.py),
@@ -199,7 +272,7 @@ def utf8_copy(source: Source) -> Path:
         cuts = line_cuts(source.path, pieces(source)) if source.encoding in LINE_SAFE else []
         bounds = list(zip([0, *cuts], [*cuts, None]))
         parts += [target.with_name(f"{target.name}.{i}") for i in range(1, len(bounds))]
-        transcode_pieces(source, bounds, parts)
+        foreign = transcode_pieces(source, bounds, parts)
         join(parts)
     except transcode.BadBytes as exc:
         target.unlink(missing_ok=True)
@@ -210,22 +283,29 @@ def utf8_copy(source: Source) -> Path:
     finally:
         for part in parts[1:]:
             part.unlink(missing_ok=True)
-    return target
+    return target, foreign
 
 
-def transcode_pieces(source: Source, bounds: list[tuple[int, int | None]], parts: list[Path]) -> None:
-    """Transcode bounds[i] of the file into parts[i]: the first here, the rest in child processes."""
+def transcode_pieces(source: Source, bounds: list[tuple[int, int | None]], parts: list[Path]) -> frozenset:
+    """Transcode bounds[i] of the file into parts[i]: the first here, the rest in child processes. Returns the
+    file's line numbers (1-based) that were UTF-8 text already."""
     children = [subprocess.Popen([sys.executable, "-m", "etl.transcode", str(source.path), str(start), str(end or ""),
-                                  source.encoding, str(part)], stderr=subprocess.PIPE, text=True, cwd=PROJECT)
+                                  source.encoding, str(part)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True, cwd=PROJECT)
                 for (start, end), part in zip(bounds[1:], parts[1:])]
     try:
-        transcode.transcode(str(source.path), 0, bounds[0][1], source.encoding, str(parts[0]))
+        first = transcode.transcode(str(source.path), 0, bounds[0][1], source.encoding, str(parts[0]))
+        foreign, lines_before = set(first.foreign), first.lines
         for child in children:
-            _, err = child.communicate()
+            out, err = child.communicate()
             if child.returncode == transcode.BAD_BYTES:
                 raise transcode.BadBytes(int(err.strip()))
             if child.returncode:
                 raise RuntimeError(f"transcoding {source.path.name} failed: {err.strip()[-500:]}")
+            piece = transcode.Piece.parse(out)
+            foreign.update(lines_before + n for n in piece.foreign)
+            lines_before += piece.lines
+        return frozenset(foreign)
     finally:
         for child in children:
             if child.poll() is None:
@@ -278,17 +358,17 @@ def join(parts: list[Path]) -> None:
                     shutil.copyfileobj(src, dst, CHUNK)
 
 
-def csv_options(header_row: int, width: int, native: dict[int, str] | None = None) -> str:
-    columns = ", ".join(f"'c{i}': '{(native or {}).get(i, 'VARCHAR')}'" for i in range(width))
+def csv_options(header_row: int, width: int) -> str:
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
     return (f"header = false, skip = {header_row}, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
             f"columns = {{{columns}}}, strict_mode = false, max_line_size = 8388608")
 
 
-def csv_source(header_row: int, width: int, native: dict[int, str] | None = None) -> str:
-    """DuckDB's parallel CSV reader over the path given as the query's parameter. A row it cannot read (the
-    wrong number of columns, or a cell that is not a plain value of its native type) is recorded in the
-    temp table reject_errors, not raised: see clear_reader_rejects and reader_rejected."""
-    return f"read_csv(?, {csv_options(header_row, width, native)}, store_rejects = true)"
+def csv_source(header_row: int, width: int) -> str:
+    """DuckDB's parallel CSV reader over the path given as the query's parameter, every column as text. A row it
+    cannot read (the wrong number of columns, bytes that are not UTF-8) is recorded in the temp table
+    reject_errors, not raised: see clear_reader_rejects and reader_rejected."""
+    return f"read_csv(?, {csv_options(header_row, width)}, store_rejects = true)"
 
 
 def clear_reader_rejects(con: duckdb.DuckDBPyConnection) -> None:
@@ -300,15 +380,12 @@ def reader_rejected(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(scalar(con, "select count(*) from reject_errors"))
 
 
-def stage_csv_fast(con: duckdb.DuckDBPyConnection, path: Path, header_row: int, width: int, select,
-                   native: dict[int, str] | None = None) -> bool:
-    """DuckDB's parallel reader; False when some row has the wrong number of columns (or, with native
-    types, a cell that is not a plain value of its type)."""
+def stage_csv_fast(con: duckdb.DuckDBPyConnection, path: Path, header_row: int, width: int, select) -> bool:
+    """DuckDB's parallel reader; False when some row has the wrong number of columns or is not UTF-8 text."""
     clear_reader_rejects(con)
-    source = csv_source(header_row, width, native)
-    typed = frozenset(native or ())
+    source = csv_source(header_row, width)
     try:
-        con.execute(f"create or replace table {TYPED} as with src as (select * from {source}) {select(False, typed)}",
+        con.execute(f"create or replace table {TYPED} as with src as (select * from {source}) {select(False)}",
                     [str(path)])
     except duckdb.Error as exc:
         raise ReadError(f"{path.name}: cannot be read as CSV: {str(exc).splitlines()[0]}") from None
@@ -321,39 +398,93 @@ def stage_csv_fast(con: duckdb.DuckDBPyConnection, path: Path, header_row: int, 
     return True
 
 
-def ends_inside_quotes(path: Path) -> bool:
-    """An odd number of quote characters: the last quoted field was opened and never closed, so the file
-    was cut off mid-row (a quote inside a field is written doubled, and '"' is never part of a UTF-8
-    multi-byte character)."""
-    quotes = 0
-    with path.open("rb") as fh:
-        while chunk := fh.read(CHUNK):
-            quotes += chunk.count(b'"')
-    return quotes % 2 == 1
+csv.field_size_limit(1 << 30)   # a cell longer than MAX_CELL rejects its row; the csv module must not fail the file
+MAX_CELL = 131_072
 
 
-def stage_csv_exact(con: duckdb.DuckDBPyConnection, path: Path, header_row: int, width: int, select,
-                    cut_off: bool = False) -> list[tuple[int, str]]:
-    """Python's csv reader, slower but exact about which record is malformed: the wrong number of columns,
-    bytes that are not UTF-8 text, or (cut_off) the last record when the file ends inside a quoted field."""
-    good, malformed = [], []
+def stage_csv_exact(con: duckdb.DuckDBPyConnection, path: Path, header_row: int, header: list[str], select,
+                    foreign_lines: frozenset = frozenset()) -> list[tuple]:
+    """Python's csv reader, record by record: exact about which row is broken, and careful to lose no other.
+
+    Rows are numbered by the file line they start on. A record with the wrong number of columns, bytes that are
+    not UTF-8 text, a cell over MAX_CELL characters, or (foreign_lines) a line in another encoding than the file
+    is rejected; so is a row whose quote opens and is never closed, and the rows it would have swallowed are read
+    on their own; the last record is rejected as cut off when the file ends inside a quoted field."""
+    width = len(header)
+    good, rejected = [], []
     with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as fh:
-        reader = csv.reader(fh)
-        index = 0
-        for index, row in enumerate(reader, start=1):
-            if index <= header_row:
+        for row_no, fields, problem in records(fh, header_row, width, foreign_lines):
+            if problem:
+                rejected.append((row_no, *problem))
                 continue
-            if any("\ufffd" in c for c in row):
-                malformed.append((index, "bytes that are not UTF-8 text"))
-            elif len(row) == width or (len(row) > width and not any(c.strip() for c in row[width:])):
-                good.append([index, *row[:width]])
-            elif any(c.strip() for c in row):
-                malformed.append((index, f"expected {width} columns, found {len(row)}"))
-    if cut_off and index > header_row:
-        good = [r for r in good if r[0] != index]
-        malformed = [m for m in malformed if m[0] != index] + [(index, "the file ends inside a quoted field: cut off mid-row")]
+            if any("\ufffd" in c for c in fields):
+                rejected.append((row_no, "malformed_row", None, "bytes that are not UTF-8 text"))
+            elif len(fields) == width or (len(fields) > width and not any(c.strip() for c in fields[width:])):
+                too_long = [i for i, c in enumerate(fields[:width]) if len(c) > MAX_CELL]
+                if too_long:
+                    rejected.append((row_no, "field_too_long", header[too_long[0]] or None, f"{len(fields[too_long[0]]):,} characters"))
+                else:
+                    good.append([row_no, *fields[:width]])
+            elif any(c.strip() for c in fields):
+                rejected.append((row_no, "malformed_row", None, f"expected {width} columns, found {len(fields)}"))
     stage_rows(con, [r[1:] for r in good], None, width, select, numbers=[r[0] for r in good])
-    return malformed
+    return rejected
+
+
+def records(fh, header_row: int, width: int, foreign_lines: frozenset):
+    """(row, fields, None) for each record of a CSV below its header, or (row, None, (reason, column, detail))
+    for one that cannot be read. A quoted field may span lines; but when a line inside it reads as a whole row
+    of its own, the quote was never closed: its row is rejected and reading starts again at that line."""
+    pending, start = [], 0
+    for line_no, line in enumerate(fh, start=1):
+        if line_no <= header_row:
+            continue
+        if pending:
+            if swallowed(line, width):
+                yield start, None, ("unclosed_quote", None, "a quote opened here is never closed")
+                pending = []
+            else:
+                pending.append(line)
+                if complete(pending):
+                    yield start, parse(pending), None
+                    pending = []
+                continue
+        if line_no in foreign_lines:
+            yield line_no, None, ("wrong_encoding", None, "UTF-8 text inside a GBK / GB18030 file")
+            continue
+        if not line.strip("\r\n"):
+            continue        # a blank line is no row
+        pending, start = [line], line_no
+        if complete(pending):
+            yield start, parse(pending), None
+            pending = []
+    if pending:
+        yield start, None, ("malformed_row", None, "the file ends inside a quoted field: cut off mid-row")
+
+
+def complete(lines: list[str]) -> bool:
+    """Whether the lines hold one whole record (no quoted field left open at their end)."""
+    text = "".join(lines)
+    if '"' not in text:
+        return True
+    try:
+        list(csv.reader([text], strict=True))
+    except csv.Error as exc:
+        return "unexpected end of data" not in str(exc)
+    return True
+
+
+def parse(lines: list[str]) -> list[str]:
+    found = list(csv.reader(["".join(lines)]))
+    return found[0] if found else []
+
+
+def swallowed(line: str, width: int) -> bool:
+    """Whether a line inside an open quoted field reads as a whole row of its own (then the quote was never
+    closed): it has the file's number of columns and does not itself close the open field."""
+    if width < 2 or '"' in line:
+        return False
+    return len(next(csv.reader([line]), [])) >= width
 
 
 def stage_rows(con, rows, first_row, width, select, numbers=None) -> None:

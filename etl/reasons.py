@@ -2,8 +2,10 @@
 
 REASONS = {
     "missing_value": "required value is empty",
-    "bad_money": "not an amount of money",
-    "bad_qty": "not a quantity",
+    "bad_money": "not an amount of money (expected e.g. 1,234.50: commas only between thousands, no scientific notation)",
+    "money_not_exact": "more than two decimal places (e.g. 0.005): not exact to the fen, so it is not rounded but refused",
+    "implausible_amount": "1,000,000,000,000.00 or more: not a plausible amount for one line",
+    "bad_qty": "not a quantity (at most three decimals, commas only between thousands)",
     "bad_int": "not a whole number",
     "bad_timestamp": "not a date and time (expected e.g. 2020-03-01 09:05:00 or 2020/3/1 9:05)",
     "bad_date": "not a date (expected e.g. 2020-03-01)",
@@ -14,8 +16,15 @@ REASONS = {
     "won_without_amount": "已成交 lead without 成交金额",
     "won_without_date": "已成交 lead without 成交日期",
     "refund_exceeds_goods": "退款金额 is larger than 买家应付货款",
+    "negative_goods": "买家应付货款 is negative",
+    "negative_refund": "退款金额 is negative",
+    "negative_deal": "成交金额 is negative",
+    "future_date": "dated after the load (a typo such as 2092?): a sale or meeting cannot lie in the future",
+    "field_too_long": "a cell holds more than 131,072 characters: not a value of an export",
     "duplicate_row": "the same key appears earlier in this file",
     "malformed_row": "the row has the wrong number of columns, is cut off, or holds bytes that are not text",
+    "unclosed_quote": "a quote opened in this row is never closed, so the row swallowed the rows after it; the rows after it are read on their own",
+    "wrong_encoding": "this row is written in another text encoding than the rest of the file (UTF-8 inside a GBK file)",
 }
 
 

@@ -4,13 +4,16 @@ readers.utf8_copy splits a large GBK export at line ends and transcodes the piec
 Python's decoder holds the GIL, so threads would only take turns. A piece must begin and end at a line
 end (byte 0x0A is never part of a GBK / GB18030 character).
 
-    python -m etl.transcode SOURCE START END ENCODING TARGET   # END "" for the file's end; exit 3 and the
+    python -m etl.transcode SOURCE START END ENCODING TARGET   # END "" for the file's end; prints the piece's
+                                                               # lines and UTF-8 lines as JSON; exit 3 and the
                                                                # bad byte's offset on stderr
 """
 from __future__ import annotations
 
 import codecs
+import json
 import sys
+from dataclasses import dataclass, field
 
 CHUNK = 16 << 20
 BAD_BYTES = 3
@@ -24,34 +27,100 @@ class BadBytes(ValueError):
         self.offset = offset
 
 
-def transcode(source: str, start: int, end: int | None, encoding: str, target: str) -> None:
-    """Write bytes [start, end) of source (to its end when end is None), decoded, as UTF-8 to target."""
-    decoder = codecs.getincrementaldecoder(encoding)()
+@dataclass
+class Piece:
+    """What transcoding a piece found: its number of lines, and which of them (1-based) were UTF-8 text already."""
+
+    lines: int = 0
+    foreign: list[int] = field(default_factory=list)
+
+    def dump(self) -> str:
+        return json.dumps({"lines": self.lines, "foreign": self.foreign})
+
+    @classmethod
+    def parse(cls, text: str) -> "Piece":
+        data = json.loads(text)
+        return cls(data["lines"], data["foreign"])
+
+
+def transcode(source: str, start: int, end: int | None, encoding: str, target: str) -> Piece:
+    """Write bytes [start, end) of source (to its end when end is None), decoded, as UTF-8 to target.
+
+    Read a line at a time in spirit (a chunk up to its last line end): a line that is valid UTF-8 with
+    non-ASCII text in a GBK file is a row pasted from another export; it would decode as mojibake, so its
+    number is returned for the loader to reject (it is written decoded all the same, to keep the lines)."""
+    if encoding not in LINE_SAFE:
+        return transcode_stream(source, encoding, target)
+    piece = Piece()
     with open(source, "rb") as src, open(target, "wb") as dst:
         src.seek(start)
-        offset = start
-        while end is None or offset < end:
-            chunk = src.read(CHUNK if end is None else min(CHUNK, end - offset))
+        offset, carry = start, b""
+        while True:
+            chunk = src.read(CHUNK if end is None else min(CHUNK, end - offset - len(carry)))
+            data = carry + chunk
+            cut = data.rfind(b"\n") + 1 if chunk else len(data)
+            whole, carry = data[:cut], data[cut:]
+            if whole:
+                dst.write(decoded(whole, encoding, offset).encode("utf-8"))
+                find_foreign(whole, piece)
+                offset += len(whole)
             if not chunk:
                 break
+    return piece
+
+
+LINE_SAFE = {"gb18030", "gbk"}   # byte 0x0A is only ever a line end (not so in UTF-16)
+
+
+def transcode_stream(source: str, encoding: str, target: str) -> Piece:
+    """A whole file in an encoding whose bytes cannot be cut at 0x0A (UTF-16), through an incremental decoder."""
+    decoder, lines, offset = codecs.getincrementaldecoder(encoding)(), 0, 0
+    with open(source, "rb") as src, open(target, "wb") as dst:
+        while chunk := src.read(CHUNK):
             try:
-                dst.write(decoder.decode(chunk).encode("utf-8"))
+                text = decoder.decode(chunk)
             except UnicodeDecodeError as exc:
                 raise BadBytes(offset + exc.start) from None
+            dst.write(text.encode("utf-8"))
+            lines += text.count("\n")
             offset += len(chunk)
         try:
             dst.write(decoder.decode(b"", final=True).encode("utf-8"))
         except UnicodeDecodeError:
             raise BadBytes(offset) from None
+    return Piece(lines)
+
+
+def decoded(data: bytes, encoding: str, offset: int) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise BadBytes(offset + exc.start) from None
+
+
+def find_foreign(data: bytes, piece: Piece) -> None:
+    """Note the lines of data (whole lines) that are UTF-8 text with non-ASCII characters."""
+    lines = data.split(b"\n")
+    if data.endswith(b"\n"):
+        lines.pop()
+    for number, line in enumerate(lines, start=piece.lines + 1):
+        if not line.isascii():
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            piece.foreign.append(number)
+    piece.lines += len(lines)
 
 
 def main(argv: list[str]) -> int:
     source, start, end, encoding, target = argv
     try:
-        transcode(source, int(start), int(end) if end else None, encoding, target)
+        piece = transcode(source, int(start), int(end) if end else None, encoding, target)
     except BadBytes as exc:
         print(exc.offset, file=sys.stderr)
         return BAD_BYTES
+    print(piece.dump())
     return 0
 
 

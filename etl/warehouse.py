@@ -11,6 +11,8 @@ WRITER_MEMORY = "700MB"
 VIEWS = (
     "products",
     "brands",
+    "product_codes",
+    "barcode_conflicts",
     "stg_storefront_sales",
     "stg_tmall_sales",
     "stg_exhibition_sales",

@@ -38,7 +38,9 @@ def test_each_view_has_exactly_the_documented_columns(con, view):
 
 def test_loads_rejects_and_marts_have_the_documented_columns(con):
     assert columns_of(con, "loads") == ["load_id", "file_name", "sha256", "format", "exported_at", "rows_read",
-                                        "rows_loaded", "rows_rejected", "rows_superseded", "status", "message",
+                                        "rows_loaded", "rows_rejected", "rows_superseded", "rows_replaced",
+                                        "rows_replaced_later", "amount_read", "amount_loaded", "amount_rejected",
+                                        "amount_superseded", "amount_replaced", "status", "message",
                                         "started_at", "finished_at"]
     assert columns_of(con, "rejects") == ["load_id", "row_no", "column_name", "reason", "detail"]
     assert columns_of(con, "sales_daily") == ["sale_date", "channel", "brand", "category", "sku", "product_name",

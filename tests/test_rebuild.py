@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from conftest import rows, write_csv, write_xlsx
-from etl import pipeline, warehouse
+from etl import config, pipeline, warehouse
 from etl.__main__ import main
 from etl.publish import file_sha256
 from fixtures import ITEMS, MASTER, ORDERS, POS, REGISTER
@@ -170,7 +170,7 @@ def test_a_warehouse_of_an_older_schema_is_not_loaded_into_but_rebuilt(tmp_path,
     pipeline.rebuild(db)
     con = warehouse.connect(db, read_only=True)
     try:
-        assert warehouse.schema_version(con) == 4
+        assert warehouse.schema_version(con) == config.SCHEMA_VERSION
     finally:
         con.close()
     assert [r.status for r in pipeline.load_paths(db, [extra])] == ["loaded"]

@@ -9,7 +9,8 @@ FORMAT = Format(
     table="lead_register",
     fields=(
         Field("event", ("展会名称",), required_header=True, required_value=True),
-        Field("event_start", ("展会开始日期", "开始日期"), kind="date", required_header=True, required_value=True),
+        Field("event_start", ("展会开始日期", "开始日期"), kind="date", required_header=True, required_value=True,
+              not_after_load=True),
         Field("event_end", ("展会结束日期", "结束日期"), kind="date"),
         Field("city", ("城市", "展会城市")),
         Field("company", ("企业名称", "公司名称", "客户名称"), required_header=True, required_value=True),
@@ -18,7 +19,7 @@ FORMAT = Format(
         Field("brand_interest", ("意向品牌",)),
         Field("stage_raw", ("洽谈状态", "状态"), required_header=True, required_value=True),
         Field("deal_amount_rmb", ("成交金额(元)", "成交金额"), kind="money"),
-        Field("deal_date", ("成交日期",), kind="date"),
+        Field("deal_date", ("成交日期",), kind="date", not_after_load=True),
         Field("owner", ("跟进人", "负责人")),
     ),
     group_key=("lead_id",),
@@ -30,6 +31,8 @@ FORMAT = Format(
         ("stage_raw", "stage_raw is not null and stage is null", "unknown_stage"),
         ("deal_amount_rmb", "stage = 'won' and deal_amount_rmb is null", "won_without_amount"),
         ("deal_date", "stage = 'won' and deal_date is null", "won_without_date"),
+        ("deal_amount_rmb", "deal_amount_rmb < 0", "negative_deal"),
     ),
     dedupe=True,
+    amount="t.deal_amount_rmb",
 )

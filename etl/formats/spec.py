@@ -16,6 +16,7 @@ class Field:
     required_header: bool = False      # the file must have the column
     required_value: bool = False       # every row must have a value
     personal: bool = False             # personal data: used (e.g. hashed) but never stored or shown
+    not_after_load: bool = False       # a date of sale or of a meeting: never later than the load (a typo like 2092)
 
     def __post_init__(self) -> None:
         assert self.kind in KINDS, self.kind
@@ -36,6 +37,13 @@ class Format:
     # a clean CSV is read straight into its table in one pass (its load query needs no file row number);
     # a file with any bad row, or a key repeated within it, is staged and checked row by row instead
     one_pass: bool = False
+    # the file's money total as the load counts it, as SQL over a row of its table (reconciled on every load)
+    amount: str | None = None
+    # which of two versions of one key stands when two exports hold it: SQL over the table's row `t` and its
+    # load `l`, compared as a value (the larger stands; on a tie the later load). Default: the newer export.
+    precedence: str = "l.exported_at"
+    # columns that never go down across versions of a key (a Tmall refund): the standing row takes the largest
+    never_shrinks: tuple[str, ...] = ()
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)

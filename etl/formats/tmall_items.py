@@ -17,4 +17,5 @@ FORMAT = Format(
         Field("merchant_code", ("商家编码",)),
     ),
     group_key=("order_id",),
+    amount="t.price_rmb * t.qty",
 )

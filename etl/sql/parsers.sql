@@ -6,58 +6,108 @@
 create or replace temp macro tpc_halfwidth(s) as
     translate(s, '０１２３４５６７８９，．－：／　', '0123456789,.-:/ ');
 
--- text as exports guard it: Excel's ="…" wrapper or a leading apostrophe removed
-create or replace temp macro tpc_unguard(s) as
-    nullif(trim(regexp_replace(trim(s), '^=?"(.*)"$|^''(.*)$', '\1\2')), '');
+-- Each macro names its input once where it can: DuckDB expands a macro inline wherever it is used, so a
+-- parser that repeats a parser would bind into thousands of expressions (a lambda binds a value once).
 
--- trimmed text, NULL when empty (text as written -- no space at either end, no guard, not empty -- is taken
--- as it is: most cells, and three times cheaper than trimming)
-create or replace temp macro tpc_text_any(s) as
-    case when starts_with(ltrim(s), '=') or starts_with(ltrim(s), '''') then tpc_unguard(s) else nullif(trim(s), '') end;
+-- text with nothing invisible at either end (spaces, tabs, no-break and ideographic spaces) and no zero-width
+-- characters (zero-width space and joiners, word joiner, a stray BOM) anywhere
+create or replace temp macro tpc_clean(s) as
+    regexp_replace(regexp_replace(s, '[\x{200B}-\x{200D}\x{2060}\x{FEFF}]', '', 'g'),
+                   '^[\s\x{00A0}\x{3000}]+|[\s\x{00A0}\x{3000}]+$', '', 'g');
 
+-- text as written -- nothing invisible, no guard, not empty -- is taken as it is: most cells, and cheaper than cleaning
 create or replace temp macro tpc_text_plain(s) as
-    not (starts_with(s, ' ') or ends_with(s, ' ') or starts_with(s, '=') or starts_with(s, '''') or s = '');
+    not (s = '' or starts_with(s, '=') or starts_with(s, '''')
+         or regexp_matches(s, '^[\s\x{00A0}\x{3000}]|[\s\x{00A0}\x{3000}]$|[\x{200B}-\x{200D}\x{2060}\x{FEFF}]'));
 
-create or replace temp macro tpc_text(s) as
-    case when tpc_text_plain(s) then s else tpc_text_any(s) end;
+-- cleaned text, with Excel's ="…" wrapper or a leading apostrophe removed; NULL when empty
+create or replace temp macro tpc_text_any(s) as
+    nullif(tpc_clean(regexp_replace(tpc_clean(s), '^=?"(.*)"$|^''(.*)$', '\1\2')), '');
 
--- money: '1,234.50', '¥1,234.50', '128.00元', full-width digits; DECIMAL(18,2)
+create or replace temp macro tpc_text(s) as case when tpc_text_plain(s) then s else tpc_text_any(s) end;
+
+-- money exact to the fen: '1,234.50', '¥1,234.50', '128.00元', 'RMB 5', full-width digits; DECIMAL(38,2) so that a
+-- value too large for the warehouse still parses and is rejected by name. Commas only between thousands; no
+-- scientific notation (an exporter's rounding); more than two decimals only when they are zeros ('12.500').
+create or replace temp macro tpc_money_plain(s) as regexp_full_match(s, '-?[0-9]{1,16}(\.[0-9]{1,2})?');
+
+create or replace temp macro tpc_money_parts(s) as
+    regexp_extract(tpc_halfwidth(tpc_text_any(s)),
+        '^([+-]?)\s*(?:RMB|CNY|¥|￥)?\s*([+-]?)\s*([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]+)?\s*(?:元|RMB|CNY)?$',
+        ['sign', 'sign2', 'whole', 'fraction']);
+
+-- the text is a number of money's shape but with digits beyond the fen (0.005, 1.235): rejected as not exact
+create or replace temp macro tpc_money_inexact(s) as
+    list_transform([tpc_money_parts(s)],
+        lambda p: p.whole <> '' and not regexp_full_match(p.fraction, '(\.[0-9]{1,2}0*)?'))[1];
+
+create or replace temp macro tpc_money_any(s) as
+    list_transform([tpc_money_parts(s)],
+        lambda p: case when p.whole <> '' and p.sign || p.sign2 in ('', '+', '-')
+                            and regexp_full_match(p.fraction, '(\.[0-9]{1,2}0*)?')
+                       then try_cast(p.sign || p.sign2 || replace(p.whole, ',', '') || left(p.fraction, 3) as decimal(38, 2))
+                  end)[1];
+
 create or replace temp macro tpc_money(s) as
-    coalesce(
-        try_cast(s as decimal(18, 2)),
-        try_cast(regexp_replace(tpc_halfwidth(tpc_text(s)), '[,\s元¥￥]|^RMB', '', 'g') as decimal(18, 2)));
+    case when tpc_money_plain(s) then cast(s as decimal(38, 2)) else tpc_money_any(s) end;
 
--- quantity: up to three decimals (bulk goods sell by weight)
+-- quantity: up to three decimals (bulk goods sell by weight), commas only between thousands, no scientific notation
+create or replace temp macro tpc_qty_plain(s) as regexp_full_match(s, '-?[0-9]{1,12}(\.[0-9]{1,3})?');
+
+create or replace temp macro tpc_qty_any(s) as
+    list_transform([regexp_extract(tpc_halfwidth(tpc_text_any(s)), '^([+-]?)([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]{1,3}0*)?$',
+                                   ['sign', 'whole', 'fraction'])],
+        lambda p: case when p.whole <> ''
+                       then try_cast(p.sign || replace(p.whole, ',', '') || left(p.fraction, 4) as decimal(18, 3)) end)[1];
+
 create or replace temp macro tpc_qty(s) as
-    coalesce(
-        try_cast(s as decimal(18, 3)),
-        try_cast(regexp_replace(tpc_halfwidth(tpc_text(s)), '[,\s]', '', 'g') as decimal(18, 3)));
+    case when tpc_qty_plain(s) then cast(s as decimal(18, 3)) else tpc_qty_any(s) end;
 
 -- an integer count
 create or replace temp macro tpc_int(s) as
-    coalesce(try_cast(s as integer), try_cast(regexp_replace(tpc_halfwidth(tpc_text(s)), '[,\s]', '', 'g') as integer));
+    list_transform([tpc_halfwidth(tpc_text_any(s))],
+        lambda t: case when regexp_full_match(t, '[+-]?[0-9]{1,9}') then cast(t as integer) end)[1];
 
 -- timestamps as exports write them: 2020-03-01 09:05:01, 2020/3/1 9:05 (Excel re-save), 2020年3月1日,
 -- ISO with T, or an Excel serial day number (kept to the millisecond, as Excel does: the fraction of a day
--- is a binary float, and 9:00 would otherwise come back as 09:00:00.000002)
+-- is a binary float, and 9:00 would otherwise come back as 09:00:00.000002). A time-zone suffix (Z, +08:00,
+-- -0500) is converted to Beijing time (UTC+8), the time every export of the Center is in; never cut off.
+create or replace temp macro tpc_ts_plain(s) as
+    regexp_full_match(s, '20[0-9]{2}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?)?');
+
+create or replace temp macro tpc_ts_local(s) as
+    list_transform([tpc_halfwidth(tpc_text_any(s))],
+        lambda t: coalesce(
+            try_strptime(
+                regexp_replace(regexp_replace(t, '^(\d{4})年(\d{1,2})月(\d{1,2})日\s*', '\1-\2-\3 '), 'T', ' '),
+                ['%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%Y/%m/%d %H:%M:%S', '%Y/%m/%d %H:%M',
+                 '%Y-%m-%d %H:%M:%S.%f', '%Y-%m-%d', '%Y/%m/%d', '%Y-%m-%d ', '%Y%m%d']),
+            case when regexp_full_match(t, '\d{5}(\.\d+)?')
+                then timestamp '1899-12-30' + to_microseconds(cast(round(cast(t as double) * 86400e3) as bigint) * 1000)
+            end))[1];
+
+-- a time-zone suffix: (local part, zone) when the text ends in one
+create or replace temp macro tpc_zoned(s) as
+    regexp_extract(tpc_halfwidth(tpc_text_any(s)),
+        '^(.*[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?) ?(Z|z|UTC|GMT|[+-][0-9]{2}(?::?[0-9]{2})?)$', ['local', 'zone']);
+
+-- minutes east of UTC written in a zone suffix: Z / UTC 0, +08:00 480, -0500 -300
+create or replace temp macro tpc_zone_minutes(z) as
+    list_transform([z], lambda z: case when z in ('Z', 'z', 'UTC', 'GMT') then 0
+         else (case when z[1] = '-' then -1 else 1 end)
+              * (cast(z[2:3] as integer) * 60 + coalesce(try_cast(nullif(replace(z[4:], ':', ''), '') as integer), 0)) end)[1];
+
 create or replace temp macro tpc_timestamp_any(s) as
-    coalesce(
-        try_cast(s as timestamp),
-        try_strptime(
-            regexp_replace(
-                regexp_replace(tpc_halfwidth(tpc_text(s)), '^(\d{4})年(\d{1,2})月(\d{1,2})日\s*', '\1-\2-\3 '),
-                'T', ' '),
-            ['%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%Y/%m/%d %H:%M:%S', '%Y/%m/%d %H:%M',
-             '%Y-%m-%d %H:%M:%S.%f', '%Y-%m-%d', '%Y/%m/%d', '%Y-%m-%d ', '%Y%m%d']),
-        case when regexp_full_match(tpc_text(s), '\d{5}(\.\d+)?')
-            then timestamp '1899-12-30' + to_microseconds(cast(round(cast(tpc_text(s) as double) * 86400e3) as bigint) * 1000)
-        end);
+    list_transform([tpc_zoned(s)],
+        lambda z: case when z.zone <> '' then tpc_ts_local(z.local) + to_minutes(480 - tpc_zone_minutes(z.zone))
+                       else tpc_ts_local(s) end)[1];
 
 -- only years 2000-2099 are believed (a typo like 2202 or a stray serial number is an error)
 create or replace temp macro tpc_believable(t) as
     case when t >= timestamp '2000-01-01' and t < timestamp '2100-01-01' then t end;
 
-create or replace temp macro tpc_timestamp(s) as tpc_believable(tpc_timestamp_any(s));
+create or replace temp macro tpc_timestamp(s) as
+    tpc_believable(case when tpc_ts_plain(s) then try_cast(s as timestamp) else tpc_timestamp_any(s) end);
 
 create or replace temp macro tpc_date(s) as cast(tpc_timestamp(s) as date);
 
@@ -94,3 +144,4 @@ create or replace temp macro tpc_province(a) as
 create or replace temp macro tpc_city(a) as
     nullif(regexp_extract(substr(tpc_address_compact(a), length(coalesce(tpc_province_written(a), '')) + 1),
         '^([^\d省市区县路街号镇乡村道巷弄]{1,9}?(市|自治州|地区|盟))', 1), '');
+

@@ -17,7 +17,16 @@ create table if not exists loads (
     rows_read bigint not null default 0,
     rows_loaded bigint not null default 0,
     rows_rejected bigint not null default 0,
-    rows_superseded bigint not null default 0,  -- rows a newer export already holds
+    rows_superseded bigint not null default 0,  -- rows a newer export already holds (not loaded)
+    rows_replaced bigint not null default 0,    -- rows of earlier loads that this file's rows replaced
+    rows_replaced_later bigint not null default 0,  -- rows of this load that later loads replaced
+    -- the file's money (etl/formats: each format's amount) as read, and where it went: read = loaded + rejected
+    -- + superseded, to the fen, or the load fails; NULL for a format without amounts (the product master)
+    amount_read decimal(38, 2),
+    amount_loaded decimal(38, 2),
+    amount_rejected decimal(38, 2),
+    amount_superseded decimal(38, 2),
+    amount_replaced decimal(38, 2),
     status varchar not null check (status in ('loaded', 'refused', 'failed')),
     message varchar,
     started_at timestamp not null,
@@ -32,6 +41,14 @@ create table if not exists rejects (
     column_name varchar,
     reason varchar not null,
     detail varchar                  -- the offending text (never personal data), or what the row repeats
+);
+
+-- one row per earlier load whose rows a load replaced (a newer export of the same receipts, orders or leads)
+create table if not exists replacements (
+    load_id integer not null,
+    replaced_load_id integer not null,
+    rows bigint not null,
+    amount decimal(38, 2)
 );
 
 -- one row per product (商家编码) in the Center's product master
@@ -58,7 +75,7 @@ create table if not exists pos_lines (
     net_rmb decimal(18, 2) not null,
     payment_method varchar,
     is_return boolean not null,
-    store varchar,
+    store varchar not null,         -- 门店; receipt numbers restart per store (config.DEFAULT_STORE when the export names none)
     buyer_key varchar,              -- HMAC of the member phone, never the phone
     load_id integer not null
 );

@@ -16,6 +16,7 @@ select
     cast(0 as decimal(18, 2)) as refund_rmb,
     deal_amount_rmb as net_rmb,
     'won' as status,
+    'none' as product_status,          -- a deal is sold by brand, not by product
     true as is_paid,
     event as store_or_event,
     cast(null as varchar) as buyer_key,

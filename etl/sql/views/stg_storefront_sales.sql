@@ -1,4 +1,5 @@
--- stg_storefront_sales: one row per POS receipt line, matched to the master by barcode or merchant code.
+-- stg_storefront_sales: one row per POS receipt line, matched to the master by barcode or merchant code through
+-- product_codes (unique on code: a shared barcode never multiplies a sale). A receipt is (store, order_id).
 -- gross is what was sold, refund what was returned; net = gross - refund = 实收金额.
 -- line_no numbers a receipt's lines in the order of its export: a load inserts a file's rows in file order
 -- (DuckDB keeps insertion order, and row ids follow it), so the order is (load_id, rowid).
@@ -6,14 +7,15 @@ create or replace view stg_storefront_sales as
 with matched as (
     select
         l.*,
-        cast(row_number() over (partition by l.order_id order by l.load_id, l.rowid) as integer) as line_no,
-        coalesce(by_barcode.sku, by_sku.sku) as master_sku,
-        coalesce(by_barcode.product_name, by_sku.product_name) as master_name,
-        coalesce(by_barcode.brand, by_sku.brand) as brand,
-        coalesce(by_barcode.category, by_sku.category) as category
+        cast(row_number() over (partition by l.store, l.order_id order by l.load_id, l.rowid) as integer) as line_no,
+        c.sku as master_sku,
+        p.product_name as master_name,
+        c.brand,
+        c.category,
+        case when c.ambiguous then 'ambiguous' when c.code is null then 'unknown' else 'matched' end as product_status
     from pos_lines as l
-    left join product_master as by_barcode on by_barcode.barcode = l.code
-    left join product_master as by_sku on by_sku.sku = l.code and by_barcode.sku is null
+    left join product_codes as c on c.code = l.code
+    left join product_master as p on p.sku = c.sku
 )
 select
     'storefront' as channel,
@@ -31,6 +33,7 @@ select
     case when is_return then -net_rmb else cast(0 as decimal(18, 2)) end as refund_rmb,
     net_rmb,
     case when is_return then 'returned' else 'completed' end as status,
+    product_status,
     true as is_paid,
     store as store_or_event,
     buyer_key,

@@ -9,5 +9,5 @@ select
     min(sale_date) as first_sold,
     max(sale_date) as last_sold
 from sales
-where channel <> 'exhibition' and brand is null
+where product_status = 'unknown'
 group by channel, sku
