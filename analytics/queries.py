@@ -369,10 +369,24 @@ def lead_table(f: Filters) -> pd.DataFrame:
 # ---- data -------------------------------------------------------------------------------------
 
 def load_history() -> pd.DataFrame:
+    """Every file given, with what it read and where that went: read = loaded + rejected + superseded, in rows and RMB."""
     return query("""
         select load_id, file_name, format, status, rows_read, rows_loaded, rows_rejected, rows_superseded,
+               rows_replaced, rows_replaced_later, amount_read, amount_loaded, amount_rejected, amount_superseded,
+               status <> 'loaded' or (rows_read = rows_loaded + rows_rejected + rows_superseded
+                   and (amount_read is null or amount_read = amount_loaded + amount_rejected + amount_superseded)) as balances,
                started_at, finished_at, message
         from loads order by load_id desc""")
+
+
+def barcode_conflicts() -> pd.DataFrame:
+    """Barcodes that more than one product carries, how each was resolved, and what sold under it."""
+    return query("""
+        select c.code, c.skus, c.product_names, c.standing_sku, c.resolution,
+               coalesce(sum(d.lines), 0) as lines, coalesce(sum(d.net_rmb), 0) as net_rmb
+        from barcode_conflicts as c
+        left join sales_daily as d on d.sku = coalesce(c.standing_sku, c.code) and d.channel <> 'exhibition'
+        group by all order by c.code""")
 
 
 def reject_list(limit: int = 5000) -> pd.DataFrame:

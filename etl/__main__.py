@@ -64,33 +64,52 @@ def run_demo(args) -> int:
 
 
 def loaded(run) -> int:
-    from etl.warehouse import SchemaError
+    from etl.warehouse import BalanceError, SchemaError
 
     try:
         results = run()
     except SchemaError as exc:
         print(f"nothing loaded: {exc}", file=sys.stderr)
         return 2
+    except BalanceError as exc:
+        print(f"nothing published: {exc}", file=sys.stderr)
+        return 2
     print_summary(results)
     return 0 if all(r.status in ("loaded", "duplicate") for r in results) else 1
 
 
 def print_summary(results) -> None:
+    """One line per file: rows read = loaded + rejected + older (rows a newer export already holds), and the rows
+    of earlier loads it replaced; then the same in RMB, then what went wrong or is worth knowing."""
     width = max([len(r.file) for r in results] + [4])
-    print(f"\n{'file':<{width}}  {'status':<9} {'format':<20} {'read':>9} {'loaded':>9} {'rejected':>9} {'older':>7}")
+    print(f"\n{'file':<{width}}  {'status':<9} {'format':<20} {'read':>9} {'loaded':>9} {'rejected':>9} {'older':>7} "
+          f"{'replaced':>9}")
     for r in results:
         print(f"{r.file:<{width}}  {r.status:<9} {r.format or '-':<20} {r.rows_read:>9,} {r.rows_loaded:>9,} "
-              f"{r.rows_rejected:>9,} {r.rows_superseded:>7,}")
+              f"{r.rows_rejected:>9,} {r.rows_superseded:>7,} {r.rows_replaced:>9,}")
+    money = [r for r in results if r.amounts]
+    if money:
+        print(f"\n{'RMB':<{width}}  {'read':>18} {'loaded':>18} {'rejected':>16} {'older':>16} {'replaced':>16}")
+        for r in money:
+            a = r.amounts
+            print(f"{r.file:<{width}}  {a['read']:>18,.2f} {a['loaded']:>18,.2f} {a['rejected']:>16,.2f} "
+                  f"{a['superseded']:>16,.2f} {a['replaced']:>16,.2f}")
     for r in results:
         if r.status == "duplicate":
             print(f"\n{r.file}: skipped, {r.message}")
         elif r.status in ("refused", "failed"):
             print(f"\n{r.message}", file=sys.stderr)
-        elif r.rejects:
-            print(f"\n{r.file}: {r.rows_rejected:,} rows rejected; first ones:")
-            for row, column, code in r.rejects[:10]:
-                print(f"  row {row}, column {column or '-'}: {reason_text(code)}")
-            print("  (python -m etl rejects lists them all)")
+        else:
+            for notice in r.notices:
+                print(f"\n{r.file}: {notice}")
+            if r.rows_replaced:
+                print(f"\n{r.file}: replaced {r.rows_replaced:,} rows of earlier loads (a newer export of the same "
+                      "receipts, orders or leads); `python -m etl status` shows which")
+            if r.rejects:
+                print(f"\n{r.file}: {r.rows_rejected:,} rows rejected; first ones:")
+                for row, column, code in r.rejects[:10]:
+                    print(f"  row {row}, column {column or '-'}: {reason_text(code)}")
+                print("  (python -m etl rejects lists them all)")
 
 
 def run_rebuild(args) -> int:

@@ -10,6 +10,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 DEFAULT_DB = DATA_DIR / "warehouse.duckdb"
 SQL_DIR = Path(__file__).resolve().parent / "sql"
+# the prefecture-level cities of each province (and the four municipalities as their own city), from the
+# administrative divisions of China: an address's city must be one of them
+CITIES_FILE = Path(__file__).resolve().parent / "reference" / "cities.csv"
 SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"
 
 DB_ENV = "TPC_DB"

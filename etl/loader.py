@@ -194,6 +194,8 @@ def prepare(con, buyer_key: bytes, started: dt.datetime) -> None:
     con.execute(f"create or replace temp macro tpc_default_store() as {sql_literal(config.DEFAULT_STORE)}")
     latest = (started + FUTURE_SLACK).strftime("%Y-%m-%d %H:%M:%S")
     con.execute(f"create or replace temp macro tpc_after_load(t) as t > timestamp '{latest}'")
+    con.execute("create or replace temp table tpc_cities as select * from read_csv(?, header = true, all_varchar = true)",
+                [str(config.CITIES_FILE)])
 
 
 def sql_literal(text: str) -> str:
@@ -322,6 +324,8 @@ def load_matched(con, source, matched: Match, result: LoadResult, sha, started, 
         result.amounts = {"read": read[1] or 0, "loaded": loaded[1] or 0, "rejected": rejected_amount or 0,
                           "superseded": settled.amount_superseded, "replaced": settled.amount_replaced}
     reconcile(result)
+    if fmt.notices:
+        result.notices += [line for (line,) in con.execute(fmt.notices, [load_id]).fetchall()]
     result.rejects = con.execute(
         "select row_no, column_name, reason from rejects where load_id = ? order by row_no, column_name limit 20", [load_id]).fetchall()
     amounts = result.amounts or {}
@@ -586,6 +590,6 @@ def settle(con, fmt: Format, load_id: int) -> Settled:
 
 def drop_temp(con) -> None:
     con.execute("drop view if exists temp.typed; drop view if exists temp.typed_all")
-    for table in ("hmac_pads", "settle_keys", "settle_versions", "settle_losers"):
+    for table in ("hmac_pads", "settle_keys", "settle_versions", "settle_losers", "tpc_cities"):
         con.execute(f"drop table if exists temp.{table}")
     con.execute(f"drop table if exists {readers.TYPED}")

@@ -96,6 +96,7 @@ def load_into(work: Path, db: Path, files: list[Path], forced_format, progress, 
                 kept.append(keeping.submit(keeper.finish))
         if any(r.status == "loaded" for r in results.values()):
             warehouse.build_marts(con)
+            warehouse.check_balance(con)   # a line multiplied or lost on the way to the marts publishes nothing
         for finishing in kept:
             finishing.result()   # a raw copy that could not be kept fails the whole run: nothing is published
         con.execute("checkpoint")
@@ -197,9 +198,41 @@ def status(db: Path) -> str:
             lines.append(f"  {row[0]:<10} {row[1]:>9,} {row[2]:>16,.2f}  {row[3]}  {row[4]}")
         unknown = scalar(con, "select count(*) from unknown_products")
         lines.append(f"product codes sold but missing from the master: {unknown} (see the Data page)")
+        lines += conflict_lines(con) + reconciliation_lines(con)
         return "\n".join(lines)
     finally:
         con.close()
+
+
+def conflict_lines(con) -> list[str]:
+    found = con.execute("select code, skus, resolution, standing_sku from barcode_conflicts order by code").fetchall()
+    lines = [f"barcodes carried by more than one product: {len(found)}"]
+    for code, skus, resolution, standing in found:
+        outcome = "ambiguous: its sales keep their lines, with no product" if resolution == "ambiguous" \
+            else f"re-coded: its sales go to {standing}"
+        lines.append(f"  {code}: {skus} ({outcome})")
+    return lines
+
+
+def reconciliation_lines(con) -> list[str]:
+    """Per loaded file: read = loaded + rejected + superseded, in rows and RMB; and the rows later loads replaced."""
+    lines = ["loaded files: read = loaded + rejected + older (held by a newer export), rows and RMB"]
+    for (load_id, name, read, loaded, rejected, older, replaced, replaced_later, a_read, a_loaded, a_rejected,
+         a_older) in con.execute(
+            """select load_id, file_name, rows_read, rows_loaded, rows_rejected, rows_superseded, rows_replaced,
+                      rows_replaced_later, amount_read, amount_loaded, amount_rejected, amount_superseded
+               from loads where status = 'loaded' order by load_id""").fetchall():
+        ok = read == loaded + rejected + older and (a_read is None or a_read == a_loaded + a_rejected + a_older)
+        line = f"  [{load_id}] {name}: {read:,} = {loaded:,} + {rejected:,} + {older:,} rows"
+        if a_read is not None:
+            line += f"; {a_read:,.2f} = {a_loaded:,.2f} + {a_rejected:,.2f} + {a_older:,.2f} RMB"
+        line += " ✓" if ok else " ✗ DOES NOT BALANCE"
+        if replaced:
+            line += f"; replaced {replaced:,} rows of earlier loads"
+        if replaced_later:
+            line += f"; {replaced_later:,} of its rows replaced by later loads"
+        lines.append(line)
+    return lines
 
 
 def rejects(db: Path, load_id: int | None, limit: int) -> list[tuple]:

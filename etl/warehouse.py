@@ -72,6 +72,19 @@ def build_marts(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(sql_text(f"marts/{mart}.sql"))
 
 
+class BalanceError(RuntimeError):
+    """The marts do not hold what the loaded tables hold (a line multiplied or lost): nothing is published."""
+
+
+def check_balance(con: duckdb.DuckDBPyConnection) -> None:
+    """Every line of every channel's source tables reaches the marts exactly once, to the fen, or BalanceError."""
+    off = con.execute(sql_text("checks/sales_balance.sql")).fetchall()
+    if off:
+        raise BalanceError("the marts do not balance with the loaded files, nothing was published: " + "; ".join(
+            f"{channel}: {source_lines:,} lines / {source_net:,.2f} RMB loaded but {mart_lines:,} / {mart_net:,.2f} in the marts"
+            for channel, source_lines, mart_lines, source_net, mart_net in off))
+
+
 def ensure_marts(con: duckdb.DuckDBPyConnection) -> None:
     existing = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
     if not set(MARTS) <= existing:

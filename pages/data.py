@@ -10,7 +10,7 @@ frame.require_router()
 st.title(t("data.title"))
 frame.as_of_line()
 
-reading = ("history", "rejects", "unknown", "freshness")
+reading = ("history", "rejects", "unknown", "conflicts", "freshness")
 views = ("upload", *reading) if auth.current().can_upload else reading   # only admins and managers upload
 view = widgets.choice(t("data.view"), views, "view", views[0], "data.view")
 
@@ -20,6 +20,7 @@ if view == "upload":
     if files:
         uploads.preview_and_confirm(files)
 elif view == "history":
+    st.caption(t("data.history_help"))
     tables.show(tables.load_history(queries.load_history()),
                 column_config=tables.load_history_config())
 elif view == "rejects":
@@ -30,6 +31,13 @@ elif view == "unknown":
     st.caption(t("data.unknown_help"))
     tables.show(tables.unknown(queries.unknown_products()),
                 column_config=tables.unknown_config())
+elif view == "conflicts":
+    st.caption(t("data.conflicts_help"))
+    conflicts = queries.barcode_conflicts()
+    if conflicts.empty:
+        st.success(t("data.conflicts_none"))
+    else:
+        tables.show(tables.barcode_conflicts(conflicts), column_config=tables.barcode_conflicts_config())
 else:
     tables.show(tables.freshness(queries.freshness()),
                 column_config=tables.freshness_config())

@@ -147,13 +147,16 @@ def load_history(frame: pd.DataFrame) -> pd.DataFrame:
     shown = frame.copy()
     shown["format"] = shown["format"].map(lambda f: t(f"format.{f}") if isinstance(f, str) else "–")
     shown["status"] = shown["status"].map(lambda s: t(f"history.status.{s}"))
+    shown["balances"] = shown["balances"].map(lambda ok: t("balance.ok") if ok else t("balance.off"))
     return shown
 
 
 def load_history_config() -> dict:
     names = ("load_id", "file_name", "format", "status", "rows_read", "rows_loaded", "rows_rejected",
-             "rows_superseded", "started_at", "finished_at", "message")
+             "rows_superseded", "rows_replaced", "rows_replaced_later", "balances", "started_at", "finished_at", "message")
     config = {n: t(f"col.{n}") for n in names}
+    for name in ("amount_read", "amount_loaded", "amount_rejected", "amount_superseded"):
+        config[name] = money_column(f"col.{name}")
     config["started_at"] = st.column_config.DatetimeColumn(t("col.started_at"), format="YYYY-MM-DD HH:mm:ss")
     config["finished_at"] = st.column_config.DatetimeColumn(t("col.finished_at"), format="YYYY-MM-DD HH:mm:ss")
     return config
@@ -169,6 +172,18 @@ def rejects(frame: pd.DataFrame) -> pd.DataFrame:
 
 def rejects_config() -> dict:
     return {n: t(f"col.{n}") for n in ("file_name", "load_id", "row_no", "column_name", "reason", "detail")}
+
+
+def barcode_conflicts(frame: pd.DataFrame) -> pd.DataFrame:
+    shown = frame.copy()
+    shown["resolution"] = labelled(shown["resolution"], lambda r: t(f"resolution.{r}"))
+    return shown
+
+
+def barcode_conflicts_config() -> dict:
+    return {"code": t("col.code"), "skus": t("col.skus"), "product_names": t("col.product_names"),
+            "standing_sku": t("col.standing_sku"), "resolution": t("col.resolution"), "lines": t("col.lines"),
+            "net_rmb": money_column("col.net_rmb")}
 
 
 def unknown(frame: pd.DataFrame) -> pd.DataFrame:

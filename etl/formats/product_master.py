@@ -16,4 +16,11 @@ FORMAT = Format(
     ),
     group_key=("sku",),
     dedupe=True,
+    notices="""
+        select 'barcode ' || code || ' is carried by ' || skus || case when resolution = 'ambiguous'
+            then ' in one master: its sales keep their lines, with no product, until the master gives it to one'
+            else ': re-coded by a later master, its sales go to ' || standing_sku end
+        from barcode_conflicts
+        where code in (select barcode from product_master where load_id = ?)
+        order by code""",
 )

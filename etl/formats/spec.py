@@ -44,6 +44,8 @@ class Format:
     precedence: str = "l.exported_at"
     # columns that never go down across versions of a key (a Tmall refund): the standing row takes the largest
     never_shrinks: tuple[str, ...] = ()
+    # SQL giving lines worth telling about a load of this format (its load_id the one parameter)
+    notices: str | None = None
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)

@@ -23,7 +23,9 @@ select
     created_at,
     paid_at,
     tpc_province(address) as province,
-    tpc_city(address) as city,
+    -- a city only when it is a real one of that province: a street or a name never lands here
+    case when tpc_province(address) || '|' || tpc_city(address) in (select province || '|' || city from tpc_cities)
+        then tpc_city(address) end as city,
     title,
     item_count,
     shop_name,
