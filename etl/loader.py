@@ -222,7 +222,8 @@ def load_one_pass(con, source, matched: Match, load_id: int) -> bool:
             readers.clear_reader_rejects(con)
             con.execute(query, [str(text_path)])
             inserted = scalar(con, f"select count(*) from {fmt.table} where load_id = ?", [load_id])
-            clean = (not readers.reader_rejected(con) and readers.shape_holds(shape.result(), matched.header_row, inserted)
+            clean = (not source.foreign_lines and not readers.reader_rejected(con)
+                     and readers.shape_holds(shape.result(), matched.header_row, inserted)
                      and not scalar(con, plain_check(fmt, as_written), [load_id])
                      and not (fmt.dedupe and scalar(con, repeated_keys(fmt), [load_id])))
         except duckdb.Error:

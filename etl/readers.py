@@ -112,6 +112,8 @@ def sniff_encoding(path: Path) -> str:
         pass
     if mostly_utf8(sample):
         return "utf-8"     # a UTF-8 file with a few lines in another encoding: those lines are rejected by number
+    if gb18030_but_utf8_lines(sample):
+        return "gb18030"   # a GBK file with a few rows pasted in UTF-8: those rows are rejected by number
     try:
         codecs.getincrementaldecoder("gb18030")().decode(sample, final=False)
         return "gb18030"
@@ -132,6 +134,26 @@ def mostly_utf8(sample: bytes) -> bool:
         except UnicodeDecodeError:
             other += 1
     return utf8 > other
+
+
+def gb18030_but_utf8_lines(sample: bytes) -> bool:
+    """Whether every line of the sample (the last, maybe cut, aside) is GB18030 text or UTF-8 text, most GB18030."""
+    gbk = utf8 = 0
+    for line in sample.split(b"\n")[:-1]:
+        if line.isascii():
+            continue
+        try:
+            line.decode("gb18030")
+            gbk += 1
+            continue
+        except UnicodeDecodeError:
+            pass
+        try:
+            line.decode("utf-8")
+            utf8 += 1
+        except UnicodeDecodeError:
+            return False
+    return gbk > utf8 > 0
 
 
 def csv_head(path: Path, encoding: str) -> list[list[str]]:

@@ -92,10 +92,23 @@ def transcode_stream(source: str, encoding: str, target: str) -> Piece:
 
 
 def decoded(data: bytes, encoding: str, offset: int) -> str:
+    """Whole lines decoded; a line that is not text in the encoding but is UTF-8 is decoded as UTF-8 (find_foreign
+    reports it, so it is rejected); any other bytes that are no text fail the file at their offset."""
     try:
         return data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise BadBytes(offset + exc.start) from None
+    except UnicodeDecodeError:
+        pass
+    out, at = [], offset
+    for line in data.splitlines(keepends=True):
+        try:
+            out.append(line.decode(encoding))
+        except UnicodeDecodeError as exc:
+            try:
+                out.append(line.decode("utf-8"))
+            except UnicodeDecodeError:
+                raise BadBytes(at + exc.start) from None
+        at += len(line)
+    return "".join(out)
 
 
 def find_foreign(data: bytes, piece: Piece) -> None:
