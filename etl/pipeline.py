@@ -49,12 +49,13 @@ def load_paths(db: Path, paths: list[Path], forced_format: str | None = None, pr
 
         warehouse.check_schema(db)   # an older warehouse is rebuilt, not loaded into
         # read under the lock: a load that held it before us has published by now
-        known = publish.loaded_hashes(db)
+        known = publish.loaded_hashes(db, whole_only=True)
         results = {f: duplicate_result(f, known[hashes[f]]) for f in files if hashes.get(f) in known}
         pending = [f for f in files if f not in results]
         if pending:
             with publish.working_copy(db) as work:
                 results.update(load_into(work, db, pending, forced_format, progress, on_file, hashes))
+            publish.promote_pending(db)
     return [results[f] for f in files]
 
 
@@ -116,6 +117,7 @@ def rebuild(db: Path, progress: bool = False) -> list:
             failed = [r for r in results.values() if r.status != "loaded"]
             if failed:
                 raise RebuildError("; ".join(f"{r.file}: {r.status} {r.message}" for r in failed))
+        publish.promote_pending(db)
     return [results[f] for f in files]
 
 
@@ -127,15 +129,16 @@ def rebuild_plan(db: Path) -> list[tuple[str, Path]]:
     """
     raw = publish.raw_dir(db)
     try:
-        known = publish.loaded_hashes(db) if db.exists() else None
+        known = publish.loaded_files(db) if db.exists() else None
     except Exception:   # a damaged warehouse is exactly when a rebuild is wanted
         known = None
     if known is None:
+        # only kept files: a load's raw copy stays hidden (.pending-) until that load published
         kept = sorted((p for p in raw.glob("*") if p.is_file() and not p.name.startswith(".")),
                       key=lambda p: p.stat().st_mtime_ns)
         return [(p.name.split("-", 1)[1], p) for p in kept]
     plan, missing = [], []
-    for sha, (_, name) in known.items():
+    for sha, name in known:
         found = [p for p in sorted(raw.rglob(f"{sha[:12]}-*")) if p.is_file() and file_sha256(p) == sha]
         if found:
             plan.append((name, found[0]))

@@ -15,7 +15,7 @@ SAMPLE_ROWS = 8
 
 def preview(db: Path, files: list[Path]) -> list[tuple[LoadResult, pd.DataFrame]]:
     """Each file's outcome and a sample of the rows it would add; the real warehouse is not touched."""
-    known = publish.loaded_hashes(db)
+    known = publish.loaded_hashes(db, whole_only=True)
     key = config.buyer_key()
     con = duckdb.connect(":memory:")
     warehouse.ensure_schema(con)

@@ -21,6 +21,16 @@ from pathlib import Path
 PAUSE_ENV = "TPC_TEST_PAUSE_AT"
 # the UTF-8 copy a load makes of a GBK export, beside the warehouse; a killed load's is removed by the next
 TRANSCODED_PREFIX = ".tpc-transcoded-"
+# a loaded file's raw copy until its load is published: a rebuild never reads one (it may never have published)
+PENDING_PREFIX = ".pending-"
+PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600   # raw/ and uploads hold the exports as they came, personal data included
+
+
+def private_dir(folder: Path) -> Path:
+    """A folder only its owner can read (made so if it exists already)."""
+    folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    folder.chmod(PRIVATE_DIR)
+    return folder
 
 
 def pause_point(point: str) -> None:
@@ -61,24 +71,58 @@ def remove_stale_copies(db: Path) -> None:
     if raw.is_dir():
         for stale in raw.glob(".*.part"):
             stale.unlink(missing_ok=True)
+        # a load killed after it published but before it promoted its raw files: keep those the warehouse knows
+        known = {sha[:12] for sha in loaded_hashes(db)}
+        for pending in raw.glob(f"{PENDING_PREFIX}*"):
+            if pending.name[len(PENDING_PREFIX):][:12] in known:
+                os.replace(pending, raw / pending.name[len(PENDING_PREFIX):])
+            else:
+                pending.unlink(missing_ok=True)
 
 
-def loaded_hashes(db: Path) -> dict[str, tuple[int, str]]:
-    """sha256 -> (load_id, file name) of every file the published warehouse holds, in load order."""
+def promote_pending(db: Path) -> None:
+    """Once a load has published, its raw files become kept files (a rebuild reads only those)."""
+    raw = raw_dir(db)
+    if raw.is_dir():
+        for pending in raw.glob(f"{PENDING_PREFIX}*"):
+            os.replace(pending, raw / pending.name[len(PENDING_PREFIX):])
+        fsync_dir(raw)
+
+
+def loaded_rows(db: Path) -> list[tuple[str, int, str, int]]:
+    """(sha256, load_id, file name, rows later replaced) of every load of the published warehouse, in load order."""
     if not db.exists():
-        return {}
+        return []
     import duckdb
 
     from etl import warehouse
 
     con = warehouse.connect(db, read_only=True)
     try:
-        rows = con.execute("select sha256, load_id, file_name from loads where status = 'loaded' order by load_id").fetchall()
+        return con.execute("select sha256, load_id, file_name, rows_replaced_later from loads "
+                           "where status = 'loaded' order by load_id").fetchall()
     except duckdb.CatalogException:
-        rows = []
+        return []
     finally:
         con.close()
-    return {sha: (load_id, name) for sha, load_id, name in rows}
+
+
+def loaded_hashes(db: Path, whole_only: bool = False) -> dict[str, tuple[int, str]]:
+    """sha256 -> (load_id, file name) of every file the published warehouse holds; whole_only: only those none of
+    whose rows a later load replaced (a file whose rows were replaced is loaded again when given again)."""
+    found = {}
+    for sha, load_id, name, replaced_later in loaded_rows(db):
+        if whole_only and replaced_later:
+            found.pop(sha, None)
+            continue
+        found[sha] = (load_id, name)
+    return found
+
+
+def loaded_files(db: Path) -> list[tuple[str, str]]:
+    """(sha256, file name) of every load of the published warehouse, in load order: a file loaded twice (applied
+    again after later loads replaced its rows) is there twice, so a rebuild replays it twice."""
+    return [(sha, name) for sha, _, name, _ in loaded_rows(db)]
 
 
 @contextlib.contextmanager
@@ -176,7 +220,7 @@ class FileScan:
         if self.copy_to is None:
             return None
         try:
-            return self.copy_to.open("wb")
+            return os.fdopen(os.open(self.copy_to, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE), "wb")
         except OSError as exc:
             self.copy_error = exc
             return None
@@ -214,15 +258,15 @@ class RawKeeper:
         self.name, self.keep, self.part = path.name, False, None
         self.target = source if source.is_relative_to(self.raw) else None
         if self.target is None:
-            self.raw.mkdir(parents=True, exist_ok=True)
+            private_dir(self.raw)
             # unique per keeper: two files of one name (from two folders) may be scanned while the first's
             # copy is still being kept
             self.part = self.raw / f".{os.getpid()}-{next(PART_NUMBERS)}-{path.name}.part"
         self.scan = FileScan(source, self.part)
 
     def finish(self) -> None:
-        """Wait for the copy; make it the kept file (fsynced, renamed whole, named by its content) unless the
-        load failed or the same content is kept already."""
+        """Wait for the copy; make it the kept file (fsynced, renamed whole, named by its content, pending until
+        the load publishes: promote_pending) unless the load failed or the same content is kept already."""
         if not self.keep:
             self.scan.stop()
         self.scan.thread.join()
@@ -235,9 +279,10 @@ class RawKeeper:
                 raise failed
             return
         self.target = self.raw / raw_name(self.scan.sha.result(), self.name)
-        if self.target.exists():
+        pending = self.raw / (PENDING_PREFIX + self.target.name)
+        if self.target.exists() or pending.exists():
             self.part.unlink()
             return
         with open(self.part, "rb+") as fh:
             os.fsync(fh.fileno())
-        os.replace(self.part, self.target)
+        os.replace(self.part, pending)

@@ -19,7 +19,7 @@ SCREEN_ONLY = [[SIGN_IN] * 6]   # every page's URL shows the login (or refusal) 
 
 
 def signed_in(email: str, **claims) -> dict:
-    return {"is_logged_in": True, "email": email, "name": email.split("@")[0], **claims}
+    return {"is_logged_in": True, "email": email, "name": email.split("@")[0], "email_verified": True, **claims}
 
 
 @pytest.fixture

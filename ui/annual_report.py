@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from analytics import metrics
 from ui import charts, fmt
 from ui.filterbar import label_channel
-from ui.i18n import t
+from ui.i18n import plain, t
 
 
 @dataclass(frozen=True)
@@ -52,11 +52,11 @@ def formatted(figure: Figure, value) -> str:
     return fmt.count(value or 0, figure.unit)
 
 
-def statement(results: dict) -> str:
-    """The year in one paragraph, worded like the report."""
+def statement(results: dict, markdown: bool = True) -> str:
+    """The year in one paragraph, worded like the report (as Markdown for the page, as text for the workbook)."""
     values = {f.key: formatted(f, results[f.key]) if f.unit == "money" else fmt.count(results[f.key] or 0)
               for f in FIGURES}
-    return t("annual.statement", **values)
+    return (t if markdown else plain)("annual.statement", **values)
 
 
 def table(results: dict, year: int) -> pd.DataFrame:
@@ -88,7 +88,7 @@ def workbook(results: dict, monthly: pd.DataFrame, year: int) -> bytes:
     sheet.title = str(year)
     sheet.append([t("annual.title", year=year)])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([re.sub(r"\*\*", "", statement(results))])
+    sheet.append([re.sub(r"\*\*", "", statement(results, markdown=False))])
     sheet["A2"].alignment = Alignment(wrap_text=True, vertical="top")
     sheet.merge_cells("A2:F2")
     sheet.row_dimensions[2].height = 60

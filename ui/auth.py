@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,8 +51,10 @@ def role_of(email: str | None, secrets: Mapping) -> str | None:
     """
     if not email or "@" not in email:
         return None
-    roles = {str(key).strip().lower(): value for key, value in (secrets.get("roles") or {}).items()}
-    address = email.strip().lower()
+    roles = {address_key(key): value for key, value in (secrets.get("roles") or {}).items()}
+    address = address_key(email)
+    if address is None:
+        return None
     for key in (address, "@" + address.rpartition("@")[2]):
         if key in roles:
             role = str(roles[key]).strip().lower()
@@ -62,14 +65,31 @@ def role_of(email: str | None, secrets: Mapping) -> str | None:
     return None
 
 
+ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def address_key(address: object) -> str | None:
+    """An e-mail address as compared: canonically composed (NFC), without case for ASCII letters only; None for
+    an address that only normalisation would make plain ASCII (the Kelvin sign K is NFC's K): no role for it.
+
+    Not NFKC and not casefold(): those map look-alikes onto other letters (a full-width ｃｈｅｎ onto chen, ß onto
+    ss), which would hand one person's role to another's look-alike address."""
+    text = str(address).strip()
+    key = unicodedata.normalize("NFC", text)
+    if key.isascii() and not text.isascii():
+        return None
+    return key.translate(ASCII_LOWER)
+
+
 def pages_for(role: str | None) -> tuple[str, ...]:
     return ROLE_PAGES.get(role, ())
 
 
 def access_for(user: Mapping, secrets: Mapping) -> Access:
-    """A logged-in user's access; an address the provider marks unverified gets none."""
+    """A logged-in user's access; an address the provider does not mark verified (email_verified the boolean
+    true: missing, "false", "true" as text or 1 are not) gets none."""
     email = user.get("email")
-    role = role_of(email, secrets) if user.get("email_verified") is not False else None
+    role = role_of(email, secrets) if user.get("email_verified") is True else None
     if role is None:
         return Access((), False, False, None, email)
     return Access(pages_for(role), role in UPLOADERS, role in EXPORTERS, role, email)

@@ -5,6 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ui.filterbar import label_channel, label_unknown
+from ui import safe
 from ui.i18n import current, t
 
 CHANNEL_COLORS = {"storefront": "#C8102E", "exhibition": "#F2A900", "tmall": "#1F6FB2"}
@@ -42,6 +43,11 @@ def date_axis(fig: go.Figure, grain: str = "month") -> go.Figure:
     """Dates in ISO, whatever the browser's language: 2020-03 for months, 2020-03-02 for days and weeks."""
     fig.update_xaxes(tickformat="%Y-%m" if grain in ("month", "quarter") else "%Y-%m-%d", hoverformat="%Y-%m-%d")
     return fig
+
+
+def data_labels(values: pd.Series) -> pd.Series:
+    """Names from the data as Plotly shows them: as written, their HTML inert (ui.safe)."""
+    return values.map(lambda v: v if v is None or v != v else safe.plotly(v))
 
 
 def with_channel_labels(frame: pd.DataFrame) -> pd.DataFrame:
@@ -90,7 +96,7 @@ def horizontal_bars(frame: pd.DataFrame, value: str, label: str, value_label: st
     data = in_money_units(frame, value) if value_label is None else as_numbers(frame, value)
     data = data.iloc[::-1]
     number = "%{x:,.2f}" if value_label is None else "%{x:,}"
-    fig = go.Figure(go.Bar(x=data[value], y=data[label].map(label_unknown), orientation="h", marker_color=color,
+    fig = go.Figure(go.Bar(x=data[value], y=data_labels(data[label].map(label_unknown)), orientation="h", marker_color=color,
                            hovertemplate=f"%{{y}}<br>{number}<extra></extra>"))
     fig.update_yaxes(type="category")
     fig = layout(fig, height, legend=False)
@@ -120,7 +126,7 @@ def pareto(frame: pd.DataFrame) -> go.Figure:
     data = in_money_units(as_numbers(frame, "cumulative_share"), "net_rmb")
     fig = go.Figure()
     fig.add_bar(x=data["rank"], y=data["net_rmb"], name=t("common.net_revenue"), marker_color="#1F6FB2",
-                customdata=data[["product_name", "brand"]], hovertemplate="%{customdata[0]} (%{customdata[1]})<br>%{y:,.2f}<extra></extra>")
+                customdata=data[["product_name", "brand"]].apply(data_labels), hovertemplate="%{customdata[0]} (%{customdata[1]})<br>%{y:,.2f}<extra></extra>")
     money_axis(fig)
     fig.add_scatter(x=data["rank"], y=data["cumulative_share"], name=t("brands.cumulative"), yaxis="y2",
                     mode="lines", line=dict(color="#C8102E"))

@@ -10,7 +10,7 @@ import streamlit as st
 from analytics import queries
 from analytics.db import WarehouseUnavailable, reader
 from etl import config
-from ui import fmt
+from ui import fmt, safe
 from ui.i18n import t
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ def ensure_warehouse() -> None:
     except WarehouseUnavailable as exc:
         log.warning("warehouse unavailable: %s", exc)
         st.error(t(f"error.{exc.kind}", path=str(path)))
-        st.caption(exc.detail)
+        st.caption(safe.markdown(exc.detail))
         st.stop()
 
 
@@ -70,7 +70,7 @@ def build_demo(path) -> None:
         failed = [r for r in results if r.status not in ("loaded", "duplicate")]
         if failed:
             status.update(label=t("startup.failed"), state="error")
-            st.error("\n".join(r.message for r in failed))
+            st.error(safe.markdown_lines("\n".join(r.message for r in failed)))
             st.stop()
         status.update(label=t("startup.done", files=len(results)), state="complete", expanded=False)
     st.cache_data.clear()

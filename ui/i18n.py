@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import safe
 from ui.catalog import CATALOG
 
 LANGUAGES = ("zh-Hant", "zh-Hans", "en")
@@ -31,7 +32,19 @@ def current() -> str:
 
 
 def t(key: str, lang: str | None = None, **values) -> str:
-    """The catalog text of key in the reader's language, with {placeholders} filled."""
+    """The catalog text of key in the reader's language, with {placeholders} filled.
+
+    Every text of the catalog is shown through Streamlit's Markdown, so a value filled in (a brand, a file name,
+    an address: data, not ours) is escaped to show as written, never as a link, image or icon (ui.safe)."""
+    entry = CATALOG[key]
+    text = entry[LANGUAGES.index(lang or current())]
+    if not values:
+        return text
+    return text.format(**{name: safe.markdown(v) if isinstance(v, str) else v for name, v in values.items()})
+
+
+def plain(key: str, lang: str | None = None, **values) -> str:
+    """The catalog text with its values as written, for where no Markdown is rendered (a workbook, a chart)."""
     entry = CATALOG[key]
     text = entry[LANGUAGES.index(lang or current())]
     return text.format(**values) if values else text

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import time
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from etl import config, pipeline, preview
-from ui import tables
+from etl import config, pipeline, preview, publish
+from ui import safe, tables
 from ui.i18n import t
 
 PENDING_DAYS = 1   # an upload previewed and never confirmed is removed after this
@@ -23,13 +24,16 @@ def pending_dir(db: Path) -> Path:
 
 
 def keep(uploaded, folder: Path) -> Path:
-    """Save an uploaded file under its own name, in a folder named by its content."""
+    """Save an uploaded file under its own name, in a folder named by its content; owner-only, as raw/ (it holds
+    the export as it came, personal data included)."""
     data = uploaded.getvalue()
     digest = hashlib.sha256(data).hexdigest()[:12]
     path = folder / digest / Path(uploaded.name).name
-    path.parent.mkdir(parents=True, exist_ok=True)
+    publish.private_dir(folder)
+    publish.private_dir(path.parent)
     if not path.exists():
-        path.write_bytes(data)
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, publish.PRIVATE_FILE), "wb") as fh:
+            fh.write(data)
     return path
 
 
@@ -55,9 +59,10 @@ def preview_and_confirm(files) -> None:
     st.subheader(t("data.preview"))
     tables.show(summary(outcomes))
     for result, sample in outcomes:
-        with st.expander(f"{original_name(result.file)} · {t('data.status.' + result.status)}", expanded=result.status != "loaded"):
+        with st.expander(f"{safe.markdown(original_name(result.file))} · {t('data.status.' + result.status)}",
+                         expanded=result.status != "loaded"):
             if result.status in ("refused", "failed"):
-                st.error(result.message.replace(Path(result.file).name, original_name(result.file)))
+                st.error(safe.markdown_lines(result.message.replace(Path(result.file).name, original_name(result.file))))
             elif result.status == "duplicate":
                 st.info(t("data.duplicate", load_id=result.load_id))
             for row, column, code in result.rejects:

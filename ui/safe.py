@@ -1,0 +1,30 @@
+"""Names from the data shown as text: the one place that escapes them for Markdown (every st.* text element)
+and for Plotly's labels (which render a subset of HTML, links included).
+
+A brand, product, store, fair, company, city or file name comes from a file anybody may have written; written
+as Markdown (![x](http://…)) or HTML (<a href=…>) it would otherwise make every reader's browser fetch a URL
+named in the data, or show a link that is not ours."""
+from __future__ import annotations
+
+import html
+import re
+
+# every ASCII punctuation CommonMark lets a backslash escape, and Streamlit's own :directive: and $math$ marks
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^@%])")
+LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
+
+
+def markdown(value: object) -> str:
+    """Text that Streamlit's Markdown shows exactly as written, on one line."""
+    text = LINE_BREAKS.sub(" ", "" if value is None else str(value))
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def plotly(value: object) -> str:
+    """Text that a Plotly label or hover shows exactly as written (its <a>, <b>, <br> and entities inert)."""
+    return html.escape("" if value is None else str(value), quote=False)
+
+
+def markdown_lines(value: object) -> str:
+    """Like markdown(), keeping the text's own line breaks (a refusal message lists what each format expects)."""
+    return "  \n".join(markdown(line) for line in ("" if value is None else str(value)).splitlines())
