@@ -371,11 +371,11 @@ def lead_table(f: Filters) -> pd.DataFrame:
 def load_history() -> pd.DataFrame:
     """Every file given, with what it read and where that went: read = loaded + rejected + superseded, in rows and RMB."""
     return query("""
-        select load_id, file_name, format, status, rows_read, rows_loaded, rows_rejected, rows_superseded,
-               rows_replaced, rows_replaced_later, amount_read, amount_loaded, amount_rejected, amount_superseded,
+        select load_id, file_name, status,
                status <> 'loaded' or (rows_read = rows_loaded + rows_rejected + rows_superseded
                    and (amount_read is null or amount_read = amount_loaded + amount_rejected + amount_superseded)) as balances,
-               started_at, finished_at, message
+               rows_read, rows_loaded, rows_rejected, rows_superseded, amount_read, amount_loaded, amount_rejected,
+               amount_superseded, rows_replaced, rows_replaced_later, format, started_at, finished_at, message
         from loads order by load_id desc""")
 
 

@@ -21,8 +21,13 @@ if view == "upload":
         uploads.preview_and_confirm(files)
 elif view == "history":
     st.caption(t("data.history_help"))
-    tables.show(tables.load_history(queries.load_history()),
-                column_config=tables.load_history_config())
+    history = queries.load_history()
+    loaded = history[history["status"] == "loaded"]
+    if loaded["balances"].all():
+        st.success(t("data.all_balance", files=len(loaded)), icon=":material/check_circle:")
+    else:
+        st.error(t("data.some_off", files=int((~loaded["balances"]).sum())), icon=":material/error:")
+    tables.show(tables.load_history(history), column_config=tables.load_history_config())
 elif view == "rejects":
     rejects = tables.rejects(queries.reject_list())
     tables.show(rejects, column_config=tables.rejects_config())

@@ -350,6 +350,12 @@ CATALOG: dict[str, tuple[str, str, str]] = {
     "balance.ok": ("✓ 相符", "✓ 相符", "✓ balances"),
     "balance.off": ("✗ 不符", "✗ 不符", "✗ does not balance"),
     "data.view.conflicts": ("條碼衝突", "条码冲突", "Shared barcodes"),
+    "data.all_balance": ("{files} 個已載入檔案全部相符：讀取＝載入＋退回＋較新已有（列數與金額）",
+                         "{files} 个已载入文件全部相符：读取＝载入＋退回＋较新已有（行数与金额）",
+                         "All {files} loaded files balance: read = loaded + rejected + newer, in rows and RMB"),
+    "data.some_off": ("{files} 個檔案不相符：其讀取的列數或金額與去向不合，請勿引用這些數字並洽系統管理員",
+                      "{files} 个文件不相符：其读取的行数或金额与去向不合，请勿引用这些数字并联系系统管理员",
+                      "{files} files do not balance: what they read differs from where it went; do not quote these figures, tell an administrator"),
     "data.conflicts_help": ("一個條碼對應到多個商品：同一份商品資料給了多個商品的條碼，其銷售保留但不歸任何商品；後來的商品資料改碼的，銷售歸最新的商品。每筆銷售只計一次。",
                             "一个条码对应到多个商品：同一份商品资料给了多个商品的条码，其销售保留但不归任何商品；后来的商品资料改码的，销售归最新的商品。每笔销售只计一次。",
                             "A barcode that several products carry: when one master gives it to several, its sales keep their lines with no product; "

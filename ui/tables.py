@@ -155,6 +155,8 @@ def load_history_config() -> dict:
     names = ("load_id", "file_name", "format", "status", "rows_read", "rows_loaded", "rows_rejected",
              "rows_superseded", "rows_replaced", "rows_replaced_later", "balances", "started_at", "finished_at", "message")
     config = {n: t(f"col.{n}") for n in names}
+    for name in ("rows_read", "rows_loaded", "rows_rejected", "rows_superseded", "rows_replaced", "rows_replaced_later"):
+        config[name] = st.column_config.NumberColumn(t(f"col.{name}"), format="localized")
     for name in ("amount_read", "amount_loaded", "amount_rejected", "amount_superseded"):
         config[name] = money_column(f"col.{name}")
     config["started_at"] = st.column_config.DatetimeColumn(t("col.started_at"), format="YYYY-MM-DD HH:mm:ss")

@@ -65,6 +65,8 @@ def preview_and_confirm(files) -> None:
                 st.error(safe.markdown_lines(result.message.replace(Path(result.file).name, original_name(result.file))))
             elif result.status == "duplicate":
                 st.info(t("data.duplicate", load_id=result.load_id))
+            for notice in result.notices:
+                st.info(safe.markdown(notice), icon=":material/info:")
             for row, column, code in result.rejects:
                 st.write(t("data.reject_line", row=row, column=column or "–", reason=t(f"reason.{code}")))
             if not sample.empty:
