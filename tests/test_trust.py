@@ -110,12 +110,14 @@ def test_an_older_tmall_export_never_undoes_refunds_and_closures_whatever_its_na
         ("2020110512345678901", "closed", Decimal("316.00")), ("2020110612345678902", "completed", Decimal("50.00"))]
 
 
-def test_a_refund_never_shrinks_even_when_a_later_export_shows_less(con, tmp_path):
+@pytest.mark.parametrize("later_status, status", [("交易成功", "completed"), ("交易关闭", "closed")])
+def test_a_refund_never_shrinks_even_when_a_later_export_shows_less(con, tmp_path, later_status, status):
     bigger = [ORDERS_HEADER, order("O1", "100.00", "交易成功", "2020-11-05 09:00:00", "2020-11-05 09:01:00", refund="30.00")]
-    smaller = [ORDERS_HEADER, order("O1", "100.00", "交易成功", "2020-11-05 09:00:00", "2020-11-05 09:01:00", refund="10.00")]
+    smaller = [ORDERS_HEADER, order("O1", "100.00", later_status, "2020-11-05 09:00:00", "2020-11-05 09:01:00", refund="10.00")]
     load(con, write_csv(tmp_path / "ExportOrderList202011060000.csv", bigger, "gbk"))
     load(con, write_csv(tmp_path / "ExportOrderList202011070000.csv", smaller, "gbk"))
-    assert rows(con, "select refund_rmb, net_rmb from sales") == [(Decimal("30.00"), Decimal("70.00"))]
+    # the furthest status stands (a closure outranks a completion) and keeps the largest refund any export showed
+    assert rows(con, "select status, refund_rmb, net_rmb from sales") == [(status, Decimal("30.00"), Decimal("70.00"))]
 
 
 def test_an_export_stamp_later_than_now_is_refused(con, tmp_path):
