@@ -1,5 +1,6 @@
 """Data page: load history, rejects, unknown codes, freshness, and the upload preview."""
 import hashlib
+from decimal import Decimal
 
 from apptest import no_errors, open_page
 
@@ -39,13 +40,21 @@ def test_upload_previews_then_loads_on_confirmation(small_warehouse, tmp_path, m
     at.file_uploader[0].set_value(("december.csv", data, "text/csv")).run()
     preview = at.dataframe[0].value
     assert preview.to_dict("records") == [{"File": "december.csv", "Format": "Storefront POS sales", "Status": "Loads",
-                                           "Rows read": 2, "Would load": 1, "Rows rejected": 1}]
+                                           "Rows read": 2, "Would load": 1, "Rows rejected": 1,
+                                           "Held by a newer export": 0, "RMB read": Decimal("500.00"),
+                                           "RMB loaded": Decimal("250.00")}]
+    assert [e.label for e in at.expander] == ["december.csv · Loads · :orange[**1 rows would be rejected**]"]
+    assert at.expander[0].proto.expanded, "a file with rejected rows is shown open before confirming"
     assert "Row 3, column 销售时间: not a date and time" in [m.value for m in at.markdown]
     assert len(open_page("data", view="history").dataframe[0].value) == 5, "nothing loads before confirming"
     assert not (tmp_path / "raw").exists(), "nor is kept: a rebuild must not load what was never confirmed"
 
+    assert "Storefront 2020-01-10" in at.caption[0].value
     at.button(key="confirm_load").click().run()
     assert [s.value for s in at.success] == ["1 file(s) loaded, 1 rows."]
+    assert "Storefront 2020-01-05" not in at.caption[0].value and "Storefront 2020-12-01" in at.caption[0].value, \
+        "the data-as-of line shows the new file at once"
+    assert not at.file_uploader[0].value, "the uploader starts empty again"
     kept = [p.relative_to(tmp_path).as_posix() for p in (tmp_path / "raw").rglob("*")]
     assert kept == [f"raw/{hashlib.sha256(data).hexdigest()[:12]}-december.csv"]   # kept like a CLI load
     assert list((tmp_path / ".uploads-pending").rglob("*")) == []                    # the pending copy is gone

@@ -13,6 +13,7 @@ from ui import auth, charts, safe
 from ui.i18n import t
 
 HOSTILE = ["![x](http://evil.example/x.png)", '<a href="http://evil.example">点我</a>', "[link](http://evil.example)",
+           "http://evil.example/x", "www.evil.example", "&lt;b&gt; &amp;",
            ":material/warning: :red[红] $x^2$", "**粗体** _斜体_ `code`", "line\nbreak"]
 
 
@@ -37,8 +38,10 @@ def test_a_name_filled_into_a_text_shows_as_written_never_as_markup(name):
 
 def test_markdown_escaping_keeps_every_character_shown():
     # a backslash before ASCII punctuation is how CommonMark shows the punctuation itself
-    assert safe.markdown("![x](http://e/x.png)") == r"\!\[x\]\(http\:\/\/e\/x\.png\)".replace(r"\/", "/")
-    assert safe.markdown("宝岛酥坊") == "宝岛酥坊"
+    assert safe.markdown("![x](http://e/x.png)") == r"\!\[x\]\(http\://e/x.png\)"
+    assert safe.markdown("see www.evil.example") == r"see www\.evil.example"
+    for plain in ("宝岛酥坊", "2020-03-01", "1,234.50", "chen@tpc.example.cn", "+12.3%"):
+        assert safe.markdown(plain) == plain
 
 
 def test_chart_labels_from_the_data_are_inert_html():

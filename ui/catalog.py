@@ -350,6 +350,7 @@ CATALOG: dict[str, tuple[str, str, str]] = {
     "balance.ok": ("✓ 相符", "✓ 相符", "✓ balances"),
     "balance.off": ("✗ 不符", "✗ 不符", "✗ does not balance"),
     "data.view.conflicts": ("條碼衝突", "条码冲突", "Shared barcodes"),
+    "data.rejects_count": (":orange[**{rows:,} 列將退回**]", ":orange[**{rows:,} 行将退回**]", ":orange[**{rows:,} rows would be rejected**]"),
     "data.all_balance": ("{files} 個已載入檔案全部相符：讀取＝載入＋退回＋較新已有（列數與金額）",
                          "{files} 个已载入文件全部相符：读取＝载入＋退回＋较新已有（行数与金额）",
                          "All {files} loaded files balance: read = loaded + rejected + newer, in rows and RMB"),

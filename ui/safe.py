@@ -9,15 +9,18 @@ from __future__ import annotations
 import html
 import re
 
-# every ASCII punctuation CommonMark lets a backslash escape, and Streamlit's own :directive: and $math$ marks
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^@%])")
+# the marks that make Markdown inline markup (emphasis, code, links, images, HTML, entities, tables), Streamlit's
+# own :directive: / :material/icon: and $math$, and a GFM autolink's www. (line-start marks such as '- ' or '1. '
+# cannot arise: a value is never at a line's start, its own line breaks become spaces)
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|<>~$:&])|(?<=www)(\.)", re.IGNORECASE)
 LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
 
 
 def markdown(value: object) -> str:
-    """Text that Streamlit's Markdown shows exactly as written, on one line."""
+    """Text that Streamlit's Markdown shows exactly as written, on one line; dates, amounts and addresses read as
+    they are (2020-03-01, 1,234.50, chen@tpc.example.cn)."""
     text = LINE_BREAKS.sub(" ", "" if value is None else str(value))
-    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return MARKDOWN_SPECIAL.sub(lambda m: "\\" + (m.group(1) or m.group(2)), text)
 
 
 def plotly(value: object) -> str:

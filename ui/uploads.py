@@ -59,8 +59,8 @@ def preview_and_confirm(files) -> None:
     st.subheader(t("data.preview"))
     tables.show(summary(outcomes))
     for result, sample in outcomes:
-        with st.expander(f"{safe.markdown(original_name(result.file))} · {t('data.status.' + result.status)}",
-                         expanded=result.status != "loaded"):
+        with st.expander(expander_label(result), expanded=result.status != "loaded" or bool(result.rows_rejected)
+                         or bool(result.notices)):
             if result.status in ("refused", "failed"):
                 st.error(safe.markdown_lines(result.message.replace(Path(result.file).name, original_name(result.file))))
             elif result.status == "duplicate":
@@ -77,8 +77,35 @@ def preview_and_confirm(files) -> None:
             results = pipeline.load_paths(db, loadable)   # each file that loads is kept under data/raw/
         discard(paths)
         st.cache_data.clear()
-        st.success(t("data.loaded", files=sum(r.status == "loaded" for r in results),
-                     rows=sum(r.rows_loaded for r in results)))
+        # the page is drawn again at once, so its "data as of" line and every figure show the new files; the
+        # uploader starts empty, and the outcome is said at the top
+        st.session_state[DONE_KEY] = t("data.loaded", files=sum(r.status == "loaded" for r in results),
+                                       rows=sum(r.rows_loaded for r in results))
+        st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
+        st.rerun()
+
+
+DONE_KEY, ROUND_KEY = "upload_done", "upload_round"
+
+
+def uploader_key() -> str:
+    """The uploader's key: a new one after each confirmed load, so the uploader starts empty."""
+    return f"uploads_{st.session_state.get(ROUND_KEY, 0)}"
+
+
+def last_outcome() -> None:
+    """What the last confirmed load did, once, after the page was drawn again with its data."""
+    done = st.session_state.pop(DONE_KEY, None)
+    if done:
+        st.success(done, icon=":material/check_circle:")
+
+
+def expander_label(result) -> str:
+    """The file, its status, and (when it has any) how many rows it would reject: seen before anything is opened."""
+    label = f"{safe.markdown(original_name(result.file))} · {t('data.status.' + result.status)}"
+    if result.rows_rejected:
+        label += " · " + t("data.rejects_count", rows=result.rows_rejected)
+    return label
 
 
 def original_name(stored: str) -> str:
@@ -87,6 +114,7 @@ def original_name(stored: str) -> str:
 
 
 def summary(outcomes) -> pd.DataFrame:
+    """One row per file: what it would load and reject, and the RMB it reads (read = loaded + rejected + older)."""
     return pd.DataFrame([{
         t("col.file_name"): original_name(r.file),
         t("col.format"): t(f"format.{r.format}") if r.format else "–",
@@ -94,4 +122,7 @@ def summary(outcomes) -> pd.DataFrame:
         t("col.rows_read"): r.rows_read,
         t("data.would_load"): r.rows_loaded,
         t("col.rows_rejected"): r.rows_rejected,
+        t("col.rows_superseded"): r.rows_superseded,
+        t("col.amount_read"): (r.amounts or {}).get("read"),
+        t("col.amount_loaded"): (r.amounts or {}).get("loaded"),
     } for r, _ in outcomes])
