@@ -33,7 +33,7 @@ def test_upload_previews_then_loads_on_confirmation(small_warehouse, tmp_path, m
     db = tmp_path / "warehouse.duckdb"
     shutil.copyfile(small_warehouse, db)
     monkeypatch.setenv("TPC_DB", str(db))
-    rows = [POS[0], ["S20201201-0001", *POS[1][1:]], ["S20201201-0002", "not a time", *POS[1][2:]]]
+    rows = [POS[0], ["S20201201-0001", "2020-12-01 10:00:00", *POS[1][2:]], ["S20201201-0002", "not a time", *POS[1][2:]]]
     data = write_csv(tmp_path / "december.csv", rows).read_bytes()
 
     at = open_page("data")
@@ -52,7 +52,7 @@ def test_upload_previews_then_loads_on_confirmation(small_warehouse, tmp_path, m
     assert "Storefront 2020-01-10" in at.caption[0].value
     at.button(key="confirm_load").click().run()
     assert [s.value for s in at.success] == ["1 file(s) loaded, 1 rows."]
-    assert "Storefront 2020-01-05" not in at.caption[0].value and "Storefront 2020-12-01" in at.caption[0].value, \
+    assert "Storefront 2020-01-10" not in at.caption[0].value and "Storefront 2020-12-01" in at.caption[0].value, \
         "the data-as-of line shows the new file at once"
     assert not at.file_uploader[0].value, "the uploader starts empty again"
     kept = [p.relative_to(tmp_path).as_posix() for p in (tmp_path / "raw").rglob("*")]
