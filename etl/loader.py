@@ -316,6 +316,7 @@ def load_matched(con, source, matched: Match, result: LoadResult, sha, started, 
         con.execute(insert_sql(fmt, load_id))
     settled = settle(con, fmt, load_id)
     check_overflow(con, fmt, source.path.name)
+    check_lookups(con, source.path.name)
     rejected = scalar(con, "select count(distinct row_no) from rejects where load_id = ?", [load_id])
     loaded = first_row(con, f"select count(*), {sum_of(fmt)} from {fmt.table} as t where load_id = ?", [load_id])
     result.status = "loaded"
@@ -374,6 +375,15 @@ def reconcile(result: LoadResult) -> None:
 
 
 MAX_TABLE_AMOUNT = 10 ** 15   # RMB: the sum of every amount of a table, so that no total in the marts can overflow
+
+
+def check_lookups(con, file_name: str) -> None:
+    """A sale joins the master through product_codes only, so a code meaning two products would count it twice:
+    fail the load if product_codes is not one row per code (it is built so; this guards the build)."""
+    repeated = scalar(con, "select count(*) - count(distinct code) from product_codes")
+    if repeated:
+        raise ReconciliationError(f"{file_name}: {repeated} product codes would each match more than one product, "
+                                  "so their sales would count more than once; nothing of this file was loaded")
 
 
 def check_overflow(con, fmt: Format, file_name: str) -> None:

@@ -404,3 +404,13 @@ def test_status_shows_each_file_s_reconciliation(tmp_path, db):
     pipeline.load_paths(db, [write_csv(tmp_path / "pos.csv", POS)])
     report = pipeline.status(db)
     assert "[1] pos.csv: 4 = 4 + 0 + 0 rows; 484.00 = 484.00 + 0.00 + 0.00 RMB ✓" in report
+
+
+def test_a_load_that_would_make_a_code_match_two_products_fails(con, tmp_path, monkeypatch):
+    # product_codes is one row per code by construction; were it not, the load must fail rather than count twice
+    con.execute("create or replace view product_codes as select sku as code, sku, false as ambiguous, brand, category "
+                "from product_master union all select sku, sku, false, brand, category from product_master")
+    result = load(con, write_csv(tmp_path / "master.csv", MASTER))
+    assert result.status == "failed"
+    assert "3 product codes would each match more than one product" in result.message
+    assert rows(con, "select count(*) from product_master") == [(0,)]
