@@ -138,7 +138,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, buyer_key: bytes, forc
         sha = sha or file_sha256(path)
         if duplicate_of(con, sha, result):
             return result
-    source, load_id, one_pass = None, None, False
+    source, load_id, one_pass = None, None, None
     try:
         source = readers.open_source(path, scratch)
         source.shape = shape
@@ -202,19 +202,22 @@ def sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def load_one_pass(con, source, matched: Match, load_id: int) -> bool:
-    """Read a clean CSV of a one-pass format straight into its table, in a transaction left open.
+def load_one_pass(con, source, matched: Match, load_id: int) -> tuple | None:
+    """Read a CSV of a one-pass format straight into its table, in a transaction left open; returns the file's
+    totals as read ((rows, amount), rejected amount), or None when the file must be staged instead.
 
-    Every rule that would reject a row raises inside the read instead (guarded_select), and the reader records
-    any row it cannot read; either way, or when the file is cut off mid-quote, the transaction is rolled
-    back and False sends the file to staging, which names each bad row, column and value. Clean files
-    (nearly all) are so read and written once, with every check applied on the way.
+    A row that any rule rejects is not raised on but routed (routed_select): it is inserted with its problems
+    written into its key column, then recorded in rejects by row, column and reason and deleted, so a file with a
+    handful of bad values costs no second read. A row the reader cannot take apart, lines the parse joined (the
+    file's shape), text its parser would have changed, a key repeated within the file: the transaction is rolled
+    back and None sends the file to staging, which names each of them.
     """
     fmt = matched.format
     text_path = source.utf8_path()
     as_written = stored_as_written(con, source, matched)
+    key = routed_field(matched)
     query = (f"with src as (select * from {readers.csv_source(matched.header_row, len(matched.header))}), "
-             f"typed as ({guarded_select(matched, as_written)}) "
+             f"typed as ({routed_select(matched, as_written)}) "
              f"{insert_sql(fmt, load_id)}")
     with readers.scanning_shape(source) as shape:
         con.begin()
@@ -223,14 +226,65 @@ def load_one_pass(con, source, matched: Match, load_id: int) -> bool:
             con.execute(query, [str(text_path)])
             inserted = scalar(con, f"select count(*) from {fmt.table} where load_id = ?", [load_id])
             clean = (not source.foreign_lines and not readers.reader_rejected(con)
-                     and readers.shape_holds(shape.result(), matched.header_row, inserted)
-                     and not scalar(con, plain_check(fmt, as_written), [load_id])
-                     and not (fmt.dedupe and scalar(con, repeated_keys(fmt), [load_id])))
+                     and readers.shape_holds(shape.result(), matched.header_row, inserted))
+            totals = routed_rejects(con, fmt, key, load_id, matched.header_row) if clean else None
+            clean = clean and not scalar(con, plain_check(fmt, as_written), [load_id]) \
+                and not (fmt.dedupe and scalar(con, repeated_keys(fmt), [load_id]))
         except duckdb.Error:
             clean = False
         if not clean:
             con.rollback()
-    return clean
+    return totals if clean else None
+
+
+ROUTED = "\x01"   # begins the key of a row routed out of a one-pass load: no order number can (tpc_order_id)
+PROBLEMS = '[{"c": "VARCHAR", "r": "VARCHAR", "d": "VARCHAR"}]'
+DUMMIES = {"money": "0", "qty": "0", "int": "0", "timestamp": "timestamp '2000-01-01'", "date": "date '2000-01-01'"}
+
+
+def routed_field(matched: Match) -> str:
+    """The key column a routed row's problems are written into: the first required field, a text one."""
+    return next(f.name for f in matched.format.fields if f.required_value and f.name in matched.columns)
+
+
+def routed_select(matched: Match, as_written: frozenset) -> str:
+    """typed_select, with each row that a reject rule catches routed: its key column holds ROUTED and its problems
+    as JSON [{c: column, r: reason, d: value}], and a missing value of a column the table requires a stand-in
+    (the row is deleted once its problems are recorded; its amounts, where readable, count as read and rejected).
+
+    Whether a row is bad is computed once (inner query); the problems only for the rows that have some."""
+    fmt, key = matched.format, routed_field(matched)
+    rules = reject_rules(matched)
+    bad = " or ".join(f"coalesce({condition}, false)" for _, _, condition, _ in rules) or "false"
+    problems = ", ".join(
+        f"case when coalesce({condition}, false) then [{{'c': {sql_literal(header)}, 'r': '{code}', "
+        f"'d': cast({value} as varchar)}}] else [] end"
+        for header, code, condition, value in rules) or "[]"
+    stand_ins = [f"case when _routed then coalesce({f.name}, {DUMMIES[f.kind]}) else {f.name} end as {f.name}"
+                 for f in fmt.fields if f.kind in DUMMIES and f.name != key]
+    stand_ins += [f"case when _routed then coalesce({f.name}, '') else {f.name} end as {f.name}"
+                  for f in fmt.fields if f.kind == "text" and f.required_value and f.name != key]
+    marker = f"case when _routed then '{ROUTED}' || to_json(flatten([{problems}])) else {key} end as {key}"
+    return (f"select cast(null as bigint) as _row, * exclude (_routed) replace ({', '.join([marker, *stand_ins])}) "
+            f"from (select *, ({bad}) as _routed from ({typed_select(matched, False, as_written)}))")
+
+
+def routed_rejects(con, fmt: Format, key: str, load_id: int, header_row: int) -> tuple:
+    """Record the rows a one-pass load routed out (their row is their place among the load's rows, the file's
+    shape having shown one row per line), delete them, and return ((rows read, amount read), rejected amount)."""
+    routed = f"starts_with(t.{key}, '{ROUTED}')"
+    totals = first_row(con, f"""
+        select count(*), {sum_of(fmt)}, cast(sum({fmt.amount or 'null'}) filter (where {routed}) as decimal(38, 2)),
+               count(*) filter (where {routed}), min(rowid)
+        from {fmt.table} as t where load_id = ?""", [load_id])
+    if totals[3]:
+        con.execute(f"""
+            insert into rejects
+            select ?, rowid - ? + {header_row + 1}, p.c, p.r, p.d
+            from (select rowid, unnest(from_json(t.{key}[2:], '{PROBLEMS}')) as p
+                  from {fmt.table} as t where load_id = ? and {routed})""", [load_id, totals[4], load_id])
+        con.execute(f"delete from {fmt.table} as t where load_id = ? and {routed}", [load_id])
+    return (totals[0], totals[1]), totals[2]
 
 
 PLAIN = {"text": "tpc_text_plain({})", "order_id": "tpc_order_id_plain({})"}
@@ -270,20 +324,6 @@ def plain_check(fmt: Format, as_written: frozenset) -> str:
     return f"select count(*) from {fmt.table} where load_id = ? and ({changed})"
 
 
-REJECTED = "tpc: a row breaks a rule"
-
-
-def guarded_select(matched: Match, as_written: frozenset) -> str:
-    """typed_select, raising on the first row that any reject rule would catch (the one-pass load's guard).
-
-    The guard sits on the first required field, which every load query reads, so it cannot be optimised away.
-    """
-    rejected = " or ".join(f"coalesce({condition}, false)" for _, _, condition, _ in reject_rules(matched)) or "false"
-    guarded = next(f.name for f in matched.format.fields if f.required_value and f.name in matched.columns)
-    return (f"select cast(null as bigint) as _row, * replace (case when {rejected} then error('{REJECTED}') "
-            f"else {guarded} end as {guarded}) from ({typed_select(matched, False, as_written)})")
-
-
 def stage(con, source, matched: Match) -> list[tuple[int, str, str | None, str]]:
     """The file's rows parsed into the scratch table etl_typed; returns the rows that could not be read
     as (row, reason, column, detail)."""
@@ -292,7 +332,7 @@ def stage(con, source, matched: Match) -> list[tuple[int, str, str | None, str]]
 
 
 def load_matched(con, source, matched: Match, result: LoadResult, sha, started, exported_at, malformed,
-                 load_id: int | None, one_pass: bool) -> None:
+                 load_id: int | None, one_pass: tuple | None) -> None:
     """The body of one load, inside the caller's transaction (where a one-pass load has inserted its rows):
     rejects, insert, settle against other loads, the overflow guard, and the reconciliation of what was read
     with what landed, was rejected and was superseded (rows and RMB), which must balance or the load fails."""
@@ -303,9 +343,9 @@ def load_matched(con, source, matched: Match, result: LoadResult, sha, started, 
         "insert into loads (load_id, file_name, sha256, format, exported_at, status, started_at) "
         "values (?, ?, ?, ?, ?, 'loaded', ?)", [load_id, source.path.name, sha, fmt.name, exported_at, started])
     if one_pass:
-        # a one-pass load read exactly the rows it inserted (any other row would have sent it to staging)
-        read = first_row(con, f"select count(*), {sum_of(fmt)} from {fmt.table} as t where load_id = ?", [load_id])
-        rejected_amount = 0
+        # a one-pass load read the rows it inserted, the routed ones among them (any other row would have sent it
+        # to staging); their rejects are recorded already
+        read, rejected_amount = one_pass
     else:
         record_malformed(con, load_id, malformed)
         record_rejects(con, load_id, matched)
