@@ -106,6 +106,52 @@ def bench_load(work: Path, n: int, repeat: int, rows: list, figures: dict, skip_
     return db
 
 
+BAD_ROWS = ("bad date", "bad amount", "bad amount", "empty receipt number", "bad quantity")
+
+
+def realistic_copies(csv: Path, n: int) -> tuple[Path, Path]:
+    """Two real-world variants of a clean POS export: five bad rows spread through it (a bad date, two bad amounts,
+    an empty receipt number, a bad quantity: 0.0005% of 1M lines), and every amount written with 元."""
+    bad, yuan = csv.with_name(csv.stem + "_bad5.csv"), csv.with_name(csv.stem + "_yuan.csv")
+    if bad.exists() and yuan.exists():
+        return bad, yuan
+    spoil = {n * (k + 1) // 6: k for k in range(5)}   # data line number -> which bad row
+    with csv.open(encoding="utf-8", newline="") as src, bad.open("w", encoding="utf-8", newline="") as out_bad, \
+            yuan.open("w", encoding="utf-8", newline="") as out_yuan:
+        for number, line in enumerate(src):
+            if number == 0:
+                out_bad.write(line)
+                out_yuan.write(line)
+                continue
+            cells = line.rstrip("\n").split(",")
+            out_yuan.write(",".join(cells[:5] + [c + "元" for c in cells[5:8]] + cells[8:]) + "\n")
+            kind = spoil.get(number)
+            if kind == 0:
+                cells[1] = "2020-02-30 10:00:00"
+            elif kind in (1, 2):
+                cells[7] = "1.005" if kind == 1 else "12,34"
+            elif kind == 3:
+                cells[0] = ""
+            elif kind == 4:
+                cells[4] = "1.5.0"
+            out_bad.write(",".join(cells) + "\n")
+    return bad, yuan
+
+
+def bench_realistic(work: Path, n: int, repeat: int, rows: list, figures: dict) -> None:
+    """The same export with a handful of bad rows, and with 元 amounts, each beside the clean file in this run."""
+    csv = work / f"pos_{n}.csv"
+    bad, yuan = realistic_copies(csv, n)
+    db, env = work / f"real_{n}.duckdb", {"TPC_BUYER_KEY": "bench"}
+    load = lambda path: timed([PY, "-m", "etl", "load", str(path), "--db", str(first_load(db))], env)  # noqa: E731
+    clean = median_of(repeat, lambda: load(csv))
+    with_bad = median_of(repeat, lambda: load(bad))
+    with_yuan = median_of(repeat, lambda: load(yuan))
+    rows.append(("load", f"POS {n:,} lines, 5 bad rows ({', '.join(BAD_ROWS)})", with_bad, clean, "the same file clean"))
+    rows.append(("load", f"POS {n:,} lines, every amount written with 元", with_yuan, clean, "the same file, plain amounts"))
+    figures[f"bad {n}"], figures[f"yuan {n}"], figures[f"clean {n}"] = with_bad, with_yuan, clean
+
+
 def bench_tmall(work: Path, n: int, repeat: int, rows: list, figures: dict) -> None:
     folder = work / f"tmall_{n}"
     if not folder.exists():
@@ -206,6 +252,12 @@ def targets(figures: dict, n: int) -> str:
         row("… peak memory under 1 GiB", f"{load[1]:,} MB", load[1] < 1024)
         reload = figures[f"reload {n}"]
         row(f"reloading a loaded file under 1 s at {n:,}", f"{reload[0]:.2f} s", reload[0] < 1.0)
+    for size in sorted(k.split()[1] for k in figures if k.startswith("bad ")):
+        bad, yuan, clean = figures[f"bad {size}"], figures[f"yuan {size}"], figures[f"clean {size}"]
+        row(f"{int(size):,} POS lines with 5 bad rows ≤ 1.2× the same file clean",
+            f"{bad[0] / clean[0]:.2f}× ({bad[0]:.1f} s vs {clean[0]:.1f} s)", bad[0] <= 1.2 * clean[0])
+        row(f"{int(size):,} POS lines with 元 amounts ≤ 1.3× plain amounts",
+            f"{yuan[0] / clean[0]:.2f}× ({yuan[0]:.1f} s vs {clean[0]:.1f} s)", yuan[0] <= 1.3 * clean[0])
     if "tmall" in figures:
         tmall, base = figures["tmall"], figures["tmall base"]
         row("Tmall GBK pair of 1M lines ≤ 2× its baseline", f"{tmall[0] / base[0]:.1f}× ({tmall[0]:.1f} s vs {base[0]:.1f} s)",
@@ -238,7 +290,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000000,10000000")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
-    parser.add_argument("--skip", default="", help="comma list of: pandas,pages,apptest,memory,tmall")
+    parser.add_argument("--skip", default="", help="comma list of: pandas,realistic,pages,apptest,memory,tmall")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     skip = set(filter(None, args.skip.split(",")))
@@ -247,6 +299,8 @@ def main() -> None:
     for n in sizes:
         db = bench_load(args.out, n, args.repeat, rows, figures, "pandas" in skip)
         figures["totals"].append(f"{n:,} lines: " + check_totals(args.out, n, db))
+        if "realistic" not in skip:
+            bench_realistic(args.out, n, args.repeat, rows, figures)
     if "tmall" not in skip:
         bench_tmall(args.out, 1_000_000, args.repeat, rows, figures)
     largest = args.out / f"etl_{max(sizes)}.duckdb"
