@@ -1,7 +1,12 @@
-"""No page asks any host but the app's own (issue 11, item 13): mainland China blocks Google's font and icon
-servers, so an outside request is an icon that never shows or a page that hangs. Headless Chromium opens
-every page; outside requests are refused and recorded, and the page's favicon and every linked asset must
-point at the app itself."""
+"""What a mainland reader's browser gets (issue 11).
+
+Item 13: no page asks any host but the app's own. Mainland China blocks Google's font and icon servers, so
+an outside request is an icon that never shows or a page that hangs. Headless Chromium opens every page;
+outside requests are refused and recorded, and the page's favicon and every linked asset must point at the
+app itself.
+
+Item 17: the texts Streamlit's frontend writes in English only (the uploader's button and limit line, a
+picker's empty search) read in the reader's language."""
 import shutil
 import urllib.parse
 
@@ -63,3 +68,34 @@ def test_the_favicon_is_a_file_of_the_repository():
     from dashboard import FAVICON
 
     assert FAVICON.is_file() and FAVICON.read_bytes().startswith(b"\x89PNG")
+
+
+def after_text(page, selector: str) -> str:
+    """What the page shows for an element whose text CSS replaces: its ::after content, its own text hidden."""
+    return page.locator(selector).first.evaluate(
+        "e => { const s = getComputedStyle(e), a = getComputedStyle(e, '::after');"
+        " return s.fontSize === '0px' ? JSON.parse(a.content) : e.innerText; }")
+
+
+def test_the_uploader_speaks_the_readers_language(app_url, reader):
+    open_rendered(reader, f"{app_url}/data?lang=zh-Hans")
+    assert after_text(reader, '[data-testid="stFileUploaderDropzone"] button p') == "选择文件"
+    assert after_text(reader, '[data-testid="stFileUploaderDropzoneInstructions"] span') == (
+        "每个文件上限 200 MB · CSV / TXT / XLSX")
+
+
+@pytest.mark.parametrize("lang, text", [("zh-Hant", "沒有符合的項目"), ("en", "No matches")])
+def test_a_picker_with_no_match_says_so_in_the_readers_language(app_url, reader, lang, text):
+    open_rendered(reader, f"{app_url}/channels?lang={lang}")
+    reader.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"] input').nth(1).click()
+    reader.keyboard.type("zzzz")
+    empty = '[data-testid="stMultiSelectDropdown"] [role="listbox"][data-empty="true"] [role="option"] > span'
+    reader.wait_for_selector(empty)
+    assert after_text(reader, empty) == text
+    reader.keyboard.press("Escape")
+    open_rendered(reader, f"{app_url}/brands?lang={lang}")
+    reader.locator('[data-testid="stMain"] [data-testid="stSelectbox"] input').first.click()
+    reader.keyboard.type("zzzz")
+    empty = '[data-testid="stSelectboxVirtualDropdown"] [role="listbox"][data-empty="true"] [role="option"] > span'
+    reader.wait_for_selector(empty)
+    assert after_text(reader, empty) == text

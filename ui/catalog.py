@@ -333,4 +333,7 @@ CATALOG: dict[str, tuple[str, str, str]] = {
     # issue 11
     "axis.net_revenue_in": ("淨營收（{unit}）", "净营收（{unit}）", "Net revenue ({unit})"),
     "axis.deal_amount_in": ("成交金額（{unit}）", "成交金额（{unit}）", "Deal amount ({unit})"),
+    "upload.browse": ("選擇檔案", "选择文件", "Browse files"),
+    "upload.limit": ("每個檔案上限 {mb} MB · {types}", "每个文件上限 {mb} MB · {types}", "Up to {mb} MB per file · {types}"),
+    "picker.no_results": ("沒有符合的項目", "没有符合的选项", "No matches"),
 }
