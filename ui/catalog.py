@@ -336,4 +336,5 @@ CATALOG: dict[str, tuple[str, str, str]] = {
     "upload.browse": ("選擇檔案", "选择文件", "Browse files"),
     "upload.limit": ("每個檔案上限 {mb} MB · {types}", "每个文件上限 {mb} MB · {types}", "Up to {mb} MB per file · {types}"),
     "picker.no_results": ("沒有符合的項目", "没有符合的选项", "No matches"),
+    "startup.writing": ("已寫入 {file}（{done}/{total}）", "已写入 {file}（{done}/{total}）", "Wrote {file} ({done}/{total})"),
 }
