@@ -52,9 +52,9 @@ def in_money_units(frame: pd.DataFrame, *columns: str, scale: float | None = Non
     return frame
 
 
-def money_axis(fig: go.Figure, label_key: str = "axis.net_revenue_in", axis: str = "y",
-               scale: float = 10_000.0) -> go.Figure:
-    """The axis title names its unit (元 or 萬元, RMB in English); ticks never round a value away."""
+def money_axis(fig: go.Figure, label_key: str = "axis.net_revenue_in", axis: str = "y", *, scale: float) -> go.Figure:
+    """The axis title names its unit, the one the values were divided by (scale from money_scale()):
+    元 or 萬元, RMB in English; ticks never round a value away."""
     update = fig.update_yaxes if axis == "y" else fig.update_xaxes
     unit = t("unit.wan_yuan") if scale == 10_000.0 else t("unit.yuan")
     update(title_text=t(label_key, unit=unit), tickformat="~s" if current() == "en" else ",~f")
