@@ -9,6 +9,9 @@ from ui import auth, filterbar, frame, i18n, style, urlstate
 from ui.i18n import t
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
+# a file served by the app itself: a ":material/…:" page icon makes the browser fetch the favicon from
+# fonts.gstatic.com, which mainland China blocks (the sidebar's material icons use the font Streamlit bundles)
+FAVICON = Path(__file__).resolve().parent / "ui" / "assets" / "favicon.png"
 ANALYST_PAGES = ("channels", "brands", "leads")   # the pages the shared filter bar applies to
 PAGES = (
     ("overview", ":material/dashboard:"),
@@ -47,7 +50,7 @@ def pages(allowed: tuple[str, ...], default: str = "overview") -> dict[str, st.P
 
 def main(force_page: str | None = None) -> None:
     """Draw the frame and run the page the URL asks for (or force_page, which the page tests use)."""
-    st.set_page_config(page_title="台灣商品中心 · Taiwan Product Center", page_icon=":material/storefront:", layout="wide")
+    st.set_page_config(page_title="台灣商品中心 · Taiwan Product Center", page_icon=str(FAVICON), layout="wide")
     urlstate.selectbox("Language · 語言 · 语言", i18n.LANGUAGES, i18n.LANG_KEY, i18n.browser_language(),
                        i18n.LANGUAGE_NAMES.get, container=st.sidebar)
     style.apply()

@@ -44,9 +44,9 @@ def parser() -> argparse.ArgumentParser:
     add_db(rejects)
     rejects.set_defaults(run=run_rejects)
 
-    template = commands.add_parser("template", help="write a blank file in the expected format")
+    template = commands.add_parser("template", help="write a file in the expected format: its header, one example row, a note per column")
     template.add_argument("kind", type=template_kind, metavar="KIND", help="register | master | pos")
-    template.add_argument("--out", type=Path, help="output file (default: ./<kind>.xlsx)")
+    template.add_argument("--out", type=Path, help="output file, .xlsx or .csv (default: ./<kind>.xlsx)")
     template.set_defaults(run=run_template)
     return top
 
@@ -152,9 +152,16 @@ def template_kind(kind: str) -> str:
 def run_template(args) -> int:
     from etl import templates
 
-    out = args.out or Path(f"{args.kind}.xlsx")
-    templates.write(args.kind, out)
-    print(f"wrote {out}")
+    out = args.out or templates.default_out(args.kind)
+    try:
+        templates.write(args.kind, out)
+    except templates.TemplateError as exc:
+        print(f"nothing written: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {out}: the header and one example row (values marked 示例 / EXAMPLE; it loads like any row, so "
+          f"replace or delete it)")
+    for name, need, note in templates.notes(args.kind):
+        print(f"  {name} ({need}): {note}")
     return 0
 
 

@@ -207,23 +207,35 @@ MAIL_DOMAINS = ["163.com", "qq.com", "126.com", "sina.com"]
 
 # ---- entry point ----------------------------------------------------------------------------------------------
 
-def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> list[Path]:
-    """Write the demo exports into out_dir (created if missing) and return their paths, in load order: product master first."""
+def generate(out_dir: Path, seed: int = DEFAULT_SEED, on_file=None) -> list[Path]:
+    """Write the demo exports into out_dir (created if missing) and return their paths, in load order: product master first.
+
+    on_file(path, written, total) is called as each file is written (the first start's progress bar)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    paths: list[Path] = []
+    total = 1 + len(YEARS) * 4    # master; per year a POS export, a register, a Tmall order and item report
+
+    def wrote(*new: Path) -> None:
+        for path in new:
+            paths.append(path)
+            if on_file:
+                on_file(path, len(paths), total)
+
     # one stream per channel, so that changing one channel's generator leaves the others' files alone
     master_rng, pos_rng, fair_rng, tmall_rng = np.random.default_rng(seed).spawn(4)
     master = product_master(master_rng)
-    paths = [write_product_master(out_dir / "product_master.xlsx", master)]
+    wrote(write_product_master(out_dir / "product_master.xlsx", master))
     lines = storefront_lines(master, pos_rng)
-    paths += [write_pos_export(out_dir / f"pos_sales_{year}.csv", lines, year) for year in YEARS]
+    for year in YEARS:
+        wrote(write_pos_export(out_dir / f"pos_sales_{year}.csv", lines, year))
     companies = company_pool(fair_rng, 700)
     for year in YEARS:
         leads = fair_leads(year, master, companies, fair_rng)
-        paths.append(write_register(out_dir / f"exhibition_leads_{year}.xlsx", leads, year))
+        wrote(write_register(out_dir / f"exhibition_leads_{year}.xlsx", leads, year))
     orders, items, catalog = tmall_sales(master, tmall_rng)
     for year in YEARS:
-        paths += write_tmall_export(out_dir, year, orders, items, catalog)
+        wrote(*write_tmall_export(out_dir, year, orders, items, catalog))
     return paths
 
 

@@ -172,11 +172,13 @@ def progress_bar(files: list[Path], enabled: bool):
 
 
 def build_demo(db: Path, seed: int | None = None, progress: bool = False, on_file=None,
-               out_dir: Path | None = None) -> list[LoadResult]:
-    """Write the seeded demo exports beside the warehouse (data/demo/ for the default one) and load them."""
+               out_dir: Path | None = None, on_write=None) -> list[LoadResult]:
+    """Write the seeded demo exports beside the warehouse (data/demo/ for the default one) and load them.
+
+    on_write(path, written, total) follows the writing, on_file(path, index, total) the loading."""
     from etl import demo
 
-    files = demo.generate(out_dir or db.parent / "demo", seed if seed is not None else demo.DEFAULT_SEED)
+    files = demo.generate(out_dir or db.parent / "demo", seed if seed is not None else demo.DEFAULT_SEED, on_write)
     return load_paths(db, files, progress=progress, on_file=on_file)
 
 

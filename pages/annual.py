@@ -28,7 +28,7 @@ for section in annual_report.SECTIONS:
     for cell, figure in zip(cells, section.figures):
         now, before = results[figure.key], results[f"{figure.key}_before"]
         cell.metric(t(f"annual.{figure.key}"), annual_report.formatted(figure, now),
-                    delta=fmt.signed_pct(metrics.change(now, before)), delta_description=t("annual.vs_year", year=year - 1),
+                    **fmt.delta(metrics.change(now, before)), delta_description=t("annual.vs_year", year=year - 1),
                     help=t(f"annual.{figure.key}.help"), border=True)
 
 st.subheader(t("annual.monthly"))

@@ -18,7 +18,7 @@ st.plotly_chart(charts.channel_bars(trend, "period", "net_rmb", grain), key="cha
 st.caption(t("channels.drill_hint"))
 
 st.subheader(t("channels.brand_counts"))
-st.plotly_chart(charts.brand_counts(queries.brand_counts(filters, grain)), key="brand_counts")
+st.plotly_chart(charts.brand_counts(queries.brand_counts(filters, grain), grain), key="brand_counts")
 
 st.subheader(t("channels.detail"))
 detail = queries.sales_detail(filters)

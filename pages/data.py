@@ -17,8 +17,7 @@ view = widgets.choice(t("data.view"), views, "view", views[0], "data.view")
 if view == "upload":
     st.caption(t("data.upload_help"))
     uploads.last_outcome()
-    files = st.file_uploader(t("data.upload"), type=["csv", "txt", "xlsx"], accept_multiple_files=True,
-                             key=uploads.uploader_key())
+    files = uploads.uploader(t("data.upload"), key=uploads.uploader_key())
     if files:
         uploads.preview_and_confirm(files)
 elif view == "history":

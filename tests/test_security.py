@@ -40,7 +40,8 @@ def test_markdown_escaping_keeps_every_character_shown():
     # a backslash before ASCII punctuation is how CommonMark shows the punctuation itself
     assert safe.markdown("![x](http://e/x.png)") == r"\!\[x\]\(http\://e/x.png\)"
     assert safe.markdown("see www.evil.example") == r"see www\.evil.example"
-    for plain in ("宝岛酥坊", "2020-03-01", "1,234.50", "chen@tpc.example.cn", "+12.3%"):
+    assert safe.markdown("_斜体_ a_b") == r"\_斜体\_ a_b"
+    for plain in ("宝岛酥坊", "2020-03-01", "1,234.50", "chen@tpc.example.cn", "+12.3%", "pos_sales_2020.csv"):
         assert safe.markdown(plain) == plain
 
 

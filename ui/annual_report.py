@@ -131,7 +131,10 @@ def workbook(results: dict, monthly: pd.DataFrame, year: int) -> bytes:
 
 def monthly_chart(monthly: pd.DataFrame, year: int) -> go.Figure:
     """This year's monthly net revenue stacked by channel, last year's total as a line."""
-    data = charts.in_money_units(monthly, "net_rmb")
+    numbers = charts.as_numbers(monthly, "net_rmb")
+    totals = numbers[numbers["net_rmb"] > 0].groupby(["year", "month"])["net_rmb"].sum() if not numbers.empty else []
+    scale = charts.money_scale(charts.largest(totals))   # a month's height is its channels' sum
+    data = charts.in_money_units(numbers, "net_rmb", scale=scale)
     fig = go.Figure()
     this_year = data[data["year"] == year]
     for channel, color in charts.CHANNEL_COLORS.items():
@@ -142,4 +145,4 @@ def monthly_chart(monthly: pd.DataFrame, year: int) -> go.Figure:
                     mode="lines+markers", line=dict(color="#555", dash="dot"))
     fig.update_layout(barmode="stack")
     fig.update_xaxes(tickmode="array", tickvals=list(range(1, 13)), ticktext=[t("annual.month", m=m) for m in range(1, 13)])
-    return charts.money_axis(charts.layout(fig, 380))
+    return charts.money_axis(charts.layout(fig, 380), scale=scale)

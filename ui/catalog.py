@@ -55,8 +55,6 @@ CATALOG: dict[str, tuple[str, str, str]] = {
                          "数据仓库 {path} 来自旧版本的结构，请用 `python -m etl rebuild` 从保存的原始文件重新建立（示范数据：删除后重新启动即可）。",
                          "The warehouse {path} was written by an older version; rebuild it from its kept raw files with `python -m etl rebuild` (the demo: delete it and restart)."),
     # chart axes
-    "axis.net_revenue": ("淨營收（萬元）", "净营收（万元）", "Net revenue (RMB)"),
-    "axis.deal_amount": ("成交金額（萬元）", "成交金额（万元）", "Deal amount (RMB)"),
     # common
     "common.channel": ("通路", "渠道", "Channel"),
     "common.grain": ("時間粒度", "时间粒度", "Grain"),
@@ -379,4 +377,11 @@ CATALOG: dict[str, tuple[str, str, str]] = {
     "col.last_sale": ("最新銷售日", "最新销售日", "Last sale"),
     "col.last_loaded": ("最近載入", "最近载入", "Last loaded"),
     "col.files": ("檔案數", "文件数", "Files"),
+    # issue 11
+    "axis.net_revenue_in": ("淨營收（{unit}）", "净营收（{unit}）", "Net revenue ({unit})"),
+    "axis.deal_amount_in": ("成交金額（{unit}）", "成交金额（{unit}）", "Deal amount ({unit})"),
+    "upload.browse": ("選擇檔案", "选择文件", "Browse files"),
+    "upload.limit": ("每個檔案上限 {mb} MB · {types}", "每个文件上限 {mb} MB · {types}", "Up to {mb} MB per file · {types}"),
+    "picker.no_results": ("沒有符合的項目", "没有符合的选项", "No matches"),
+    "startup.writing": ("已寫入 {file}（{done}/{total}）", "已写入 {file}（{done}/{total}）", "Wrote {file} ({done}/{total})"),
 }

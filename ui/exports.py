@@ -35,13 +35,40 @@ def inert(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
+def decimals(values: pd.Series) -> list[Decimal]:
+    return [v for v in values if isinstance(v, Decimal)]
+
+
+def is_money(values: pd.Series) -> bool:
+    """A column of amounts: its Decimals are to the cent (DECIMAL(18,2) and its sums)."""
+    found = decimals(values)
+    return bool(found) and all(v.as_tuple().exponent == -2 for v in found)
+
+
+def plain(value):
+    """A count or quantity as a person writes it: 2 for 2.000 (DECIMAL(18,3)), 1.25 for 1.250 (goods by weight)."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return value
+    return int(value) if value == value.to_integral_value() else value.normalize()
+
+
+def plain_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every Decimal column that is not money (quantities, line counts) in plain numbers."""
+    out = frame.copy()
+    for column in range(out.shape[1]):
+        values = out.iloc[:, column]
+        if values.dtype == object and decimals(values) and not is_money(values):
+            out.isetitem(column, values.map(plain))
+    return out
+
+
 def to_csv(frame: pd.DataFrame) -> bytes:
     """UTF-8 with BOM, so Excel on a Chinese Windows opens it without mojibake.
 
     CRLF line ends, so a cell holding a CR or LF is quoted: unquoted, it would start a new row whose
     first cell escaped neutralising.
     """
-    return inert(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    return inert(plain_counts(frame)).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def to_xlsx(frame: pd.DataFrame, title: str, percent_columns: tuple[str, ...] = ()) -> bytes:
@@ -50,7 +77,8 @@ def to_xlsx(frame: pd.DataFrame, title: str, percent_columns: tuple[str, ...] = 
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    frame = inert(frame)
+    money_columns = [is_money(frame.iloc[:, i]) for i in range(frame.shape[1])]   # before 1.250 becomes 1.25
+    frame = inert(plain_counts(frame))
     percent_columns = tuple(neutralised(c) for c in percent_columns)
     workbook = Workbook()
     sheet = workbook.active
@@ -66,12 +94,12 @@ def to_xlsx(frame: pd.DataFrame, title: str, percent_columns: tuple[str, ...] = 
         sheet.append([xlsx_value(v) for v in row])
     for index, column in enumerate(frame.columns, start=1):
         letter = get_column_letter(index)
-        values = frame[column]
-        is_money = values.map(lambda v: isinstance(v, Decimal)).any()
+        values = frame.iloc[:, index - 1]
+        money = money_columns[index - 1]
         for cell in sheet[letter][2:]:
             if column in percent_columns:
                 cell.number_format = PERCENT_FORMAT
-            elif is_money:
+            elif money:
                 cell.number_format = MONEY_FORMAT
         width = max([len(str(column)) * 2] + [len(str(v)) for v in values.head(200)]) + 2
         sheet.column_dimensions[letter].width = min(max(width, 10), 50)

@@ -59,9 +59,25 @@ def pct(value, digits: int = 1) -> str:
     return "–" if missing(value) else f"{float(value) * 100:.{digits}f}%"
 
 
+def flat(value, digits: int = 1) -> bool:
+    """A change that rounds to zero at the shown digits: neither up nor down."""
+    return not missing(value) and round(float(value) * 100, digits) == 0
+
+
 def signed_pct(value, digits: int = 1) -> str | None:
-    """A change for st.metric's delta: +12.3% / -4.0%; None when there is nothing to compare."""
-    return None if missing(value) else f"{float(value) * 100:+.{digits}f}%"
+    """A change for st.metric's delta: +12.3% / -4.0% / 0.0%; None when there is nothing to compare."""
+    if missing(value):
+        return None
+    if flat(value, digits):
+        return f"{0:.{digits}f}%"   # no sign: "+0.0%" would read as a rise, "-0.0%" as a fall
+    return f"{float(value) * 100:+.{digits}f}%"
+
+
+def delta(value, color: str = "normal", digits: int = 1) -> dict:
+    """st.metric's delta options for a change: a zero change is grey with no arrow, not a green rise."""
+    still = flat(value, digits)
+    return {"delta": signed_pct(value, digits), "delta_color": "off" if still else color,
+            "delta_arrow": "off" if still else "auto"}
 
 
 def day(value) -> str:

@@ -56,23 +56,37 @@ def ensure_warehouse() -> None:
         st.stop()
 
 
+WRITE_SHARE = 0.35   # of the first start's bar: writing the demo exports takes about a third of the build
+
+
+def write_step(file, written: int, total: int) -> tuple[float, str]:
+    """The progress bar once `written` of `total` demo exports are on disk."""
+    return WRITE_SHARE * written / max(total, 1), t("startup.writing", file=file.name, done=written, total=total)
+
+
+def load_step(file, index: int, total: int) -> tuple[float, str]:
+    """The progress bar as the export numbered `index` (from 0) starts loading."""
+    done = WRITE_SHARE + (1 - WRITE_SHARE) * index / max(total, 1)
+    return done, t("startup.loading", file=file.name, done=index + 1, total=total)
+
+
 def build_demo(path) -> None:
+    """Build the demo warehouse under a progress bar that moves while files are written and loaded; the
+    bar and its box go once the warehouse is there, so the page is drawn without them."""
     from etl import pipeline
 
-    with st.status(t("startup.building"), expanded=True) as status:
+    box = st.empty()
+    with box.container():
+        st.info(t("startup.building"), icon=":material/hourglass_top:")
         bar = st.progress(0.0, text=t("startup.generating"))
-
-        def on_file(file, done, total):
-            bar.progress(done / max(total, 1), text=t("startup.loading", file=file.name, done=done + 1, total=total))
-
-        results = pipeline.build_demo(path, on_file=on_file)
-        bar.progress(1.0, text=t("startup.done", files=len(results)))
-        failed = [r for r in results if r.status not in ("loaded", "duplicate")]
-        if failed:
-            status.update(label=t("startup.failed"), state="error")
-            st.error(safe.markdown_lines("\n".join(r.message for r in failed)))
-            st.stop()
-        status.update(label=t("startup.done", files=len(results)), state="complete", expanded=False)
+    results = pipeline.build_demo(path, on_write=lambda *step: bar.progress(*write_step(*step)),
+                                  on_file=lambda *step: bar.progress(*load_step(*step)))
+    box.empty()
+    failed = [r for r in results if r.status not in ("loaded", "duplicate")]
+    if failed:
+        st.error(t("startup.failed"))
+        st.code("\n".join(r.message for r in failed), language=None)   # file names and values: text, not Markdown
+        st.stop()
     st.cache_data.clear()
 
 

@@ -12,7 +12,9 @@ import re
 # the marks that make Markdown inline markup (emphasis, code, links, images, HTML, entities, tables), Streamlit's
 # own :directive: / :material/icon: and $math$, and a GFM autolink's www. (line-start marks such as '- ' or '1. '
 # cannot arise: a value is never at a line's start, its own line breaks become spaces)
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|<>~$:&])|(?<=www)(\.)", re.IGNORECASE)
+# (an underscore inside a word, as in pos_sales_2020.csv, is no emphasis in CommonMark: left as written)
+MARKDOWN_SPECIAL = re.compile(r"([\\`*{}\[\]()#!|<>~$:&]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))|(?<=www)(\.)",
+                              re.IGNORECASE)
 LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
 
 

@@ -1,5 +1,8 @@
-"""Page-wide CSS: tighter metric cards and an A4 print layout (sidebar, toolbar and widgets hidden)."""
+"""Page-wide CSS: tighter metric cards, an A4 print layout (sidebar, toolbar and widgets hidden), and the
+reader's language for the few texts Streamlit's frontend writes in English only."""
 import streamlit as st
+
+from ui.i18n import t
 
 CSS = """
 <style>
@@ -20,5 +23,26 @@ CSS = """
 """
 
 
+def css_string(text: str) -> str:
+    """Text as a CSS string literal (for content:)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def replaced_text(selectors: tuple[str, ...] | str, text: str, size: str = "0.875rem") -> str:
+    """CSS drawing text in place of what the selectors' elements say (their own text shrunk to nothing)."""
+    selectors = (selectors,) if isinstance(selectors, str) else selectors
+    return (f"{', '.join(selectors)} {{ font-size: 0 !important; }}\n"
+            f"{', '.join(s + '::after' for s in selectors)} {{ content: {css_string(text)}; font-size: {size}; }}\n")
+
+
+# Streamlit 1.67's multiselect and selectbox take no text for an empty search; their dropdowns say "No results"
+NO_RESULTS = tuple(f'[data-testid="{d}"] [role="listbox"][data-empty="true"] [role="option"] > span'
+                   for d in ("stMultiSelectDropdown", "stSelectboxVirtualDropdown"))
+
+
+def frontend_texts() -> str:
+    return "<style>\n" + replaced_text(NO_RESULTS, t("picker.no_results")) + "</style>"
+
+
 def apply() -> None:
-    st.html(CSS)
+    st.html(CSS + frontend_texts())

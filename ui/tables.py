@@ -55,10 +55,18 @@ def sales_detail_config() -> dict:
     }
 
 
+MONTH_COLUMNS = ("month",)   # shown as YYYY-MM (DateColumn format) on screen
+
+
 def translated(frame: pd.DataFrame) -> pd.DataFrame:
-    """Headers in the reader's language for exports (col.<name>, else common.<name>, else as is)."""
+    """An export of a table as the screen shows it: headers in the reader's language (col.<name>, else
+    common.<name>, else as is) and months as YYYY-MM text, not the first day of the month."""
     from ui.i18n import has
 
+    frame = frame.copy()
+    for column in MONTH_COLUMNS:
+        if column in frame.columns:
+            frame[column] = pd.to_datetime(frame[column]).dt.strftime("%Y-%m").astype(object).where(frame[column].notna())
     names = {}
     for column in frame.columns:
         for key in (f"col.{column}", f"common.{column}"):

@@ -15,6 +15,24 @@ from ui import safe, tables
 from ui.i18n import t
 
 PENDING_DAYS = 1   # an upload previewed and never confirmed is removed after this
+TYPES = ("csv", "txt", "xlsx")
+# Streamlit 1.67's file_uploader has no parameter for its button ("Upload") or its limit line
+# ("200MB per file • CSV, TXT, XLSX"): CSS writes them in the reader's language instead
+BUTTON = '[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p'
+LIMIT = '[data-testid="stFileUploaderDropzoneInstructions"] span'
+
+
+def uploader_css() -> str:
+    from ui.style import replaced_text
+
+    limit = t("upload.limit", mb=st.get_option("server.maxUploadSize"), types=" / ".join(x.upper() for x in TYPES))
+    return "<style>\n" + replaced_text(BUTTON, t("upload.browse")) + replaced_text(LIMIT, limit) + "</style>"
+
+
+def uploader(label: str, key: str):
+    """The file uploader of the Data page, its own texts in the reader's language."""
+    st.html(uploader_css())
+    return st.file_uploader(label, type=list(TYPES), accept_multiple_files=True, key=key)
 
 
 def pending_dir(db: Path) -> Path:

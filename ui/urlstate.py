@@ -24,7 +24,8 @@ def _from_url_one(key: str, options: Sequence | None, default):
 
 def _from_url_many(key: str, options: Sequence) -> list:
     by_text = {str(o): o for o in options}
-    return [by_text[v] for v in st.query_params.get_all(key) if v in by_text]
+    # ?ch=tmall&ch=tmall is one choice: a multiselect would show its chip twice
+    return list(dict.fromkeys(by_text[v] for v in st.query_params.get_all(key) if v in by_text))
 
 
 def _from_url_date(key: str, default: dt.date, low: dt.date, high: dt.date) -> dt.date:

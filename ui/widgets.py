@@ -29,8 +29,7 @@ def kpi_cards(values: dict, last_year: dict, previous: dict, series: pd.DataFram
             st.metric(
                 t(f"metric.{metric.key}"),
                 fmt.metric_value(now, metric.unit),
-                delta=fmt.signed_pct(yoy),
-                delta_color="inverse" if metric.key == "refund_rate" else "normal",
+                **fmt.delta(yoy, "inverse" if metric.key == "refund_rate" else "normal"),
                 delta_description=t("delta.yoy") if yoy is not None else None,
                 help=t(f"metric.{metric.key}.help"),
                 chart_data=spark or None,

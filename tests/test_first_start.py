@@ -1,0 +1,71 @@
+"""The first start (issue 11, item 18): the bar moves while the demo exports are written, not only while they
+load, and the bar and its box are gone once the warehouse is built, so the Overview is drawn without them."""
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from etl import demo
+from ui import frame, i18n
+
+
+def test_generate_reports_each_file_as_it_is_written(tmp_path):
+    seen = []
+    paths = demo.generate(tmp_path, on_file=lambda path, written, total: seen.append((path, written, total, path.exists())))
+    assert seen == [(path, index, 13, True) for index, path in enumerate(paths, start=1)]
+
+
+def test_the_bar_gives_writing_its_share_then_loading_the_rest(monkeypatch):
+    monkeypatch.setattr(i18n, "current", lambda: "en")
+    assert frame.write_step(Path("x/pos_sales_2019.csv"), 1, 13) == (pytest.approx(0.35 / 13), "Wrote pos_sales_2019.csv (1/13)")
+    assert frame.write_step(Path("a.csv"), 13, 13)[0] == pytest.approx(0.35)
+    assert frame.load_step(Path("a.csv"), 0, 13) == (pytest.approx(0.35), "Loading a.csv (1/13)")
+    assert frame.load_step(Path("a.csv"), 12, 13)[0] == pytest.approx(0.35 + 0.65 * 12 / 13)
+
+
+def first_start(fail: bool = False):
+    """The frame's build on a fake pipeline that writes and loads two files through the callbacks it is given."""
+    from pathlib import Path
+
+    import streamlit as st
+
+    from etl import pipeline
+    from etl.loader import LoadResult
+    from ui import frame
+
+    def build_demo(db, on_write=None, on_file=None, **_):
+        assert on_write is not None and on_file is not None, "the build must report writing and loading"
+        files = [Path("product_master.xlsx"), Path("pos_sales_2019.csv")]
+        for written, path in enumerate(files, start=1):
+            on_write(path, written, len(files))
+        for index, path in enumerate(files):
+            on_file(path, index, len(files))
+        return [LoadResult(f.name, "failed" if fail and f.suffix == ".csv" else "loaded", message=f"{f.name}: **broken**")
+                for f in files]
+
+    pipeline.build_demo = build_demo
+    frame.build_demo(Path("warehouse.duckdb"))
+    st.title("Overview")
+
+
+@pytest.fixture
+def real_build():
+    from etl import pipeline
+
+    original = pipeline.build_demo
+    yield
+    pipeline.build_demo = original
+
+
+def test_the_box_and_bar_are_gone_once_the_warehouse_is_built(real_build):
+    at = AppTest.from_function(first_start).run()
+    assert not at.exception
+    assert at.title[0].value == "Overview"
+    assert not at.info and not at.get("progress") and not at.status
+
+
+def test_a_failed_build_says_which_file_as_text(real_build):
+    at = AppTest.from_function(first_start, kwargs={"fail": True}).run()
+    assert not at.get("progress") and not at.info and not at.title
+    assert at.error[0].value == "The demo data failed to load"
+    assert at.code[0].value == "pos_sales_2019.csv: **broken**"
