@@ -122,38 +122,34 @@ def sniff_encoding(path: Path) -> str:
                         "save it again as UTF-8 or GBK") from None
 
 
-def mostly_utf8(sample: bytes) -> bool:
-    """Whether more of the sample's lines with non-ASCII text are UTF-8 than are not (the last, maybe cut, aside)."""
-    utf8 = other = 0
+def line_encodings(sample: bytes) -> dict[str | None, int]:
+    """How many of the sample's lines with non-ASCII text (the last, maybe cut, aside) are UTF-8, else GB18030,
+    else neither (None)."""
+    counts: dict[str | None, int] = {"utf-8": 0, "gb18030": 0, None: 0}
     for line in sample.split(b"\n")[:-1]:
-        if line.isascii():
-            continue
-        try:
-            line.decode("utf-8")
-            utf8 += 1
-        except UnicodeDecodeError:
-            other += 1
-    return utf8 > other
+        if not line.isascii():
+            counts[next((e for e in ("utf-8", "gb18030") if decodes(line, e)), None)] += 1
+    return counts
+
+
+def decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def mostly_utf8(sample: bytes) -> bool:
+    """Whether more of the sample's non-ASCII lines are UTF-8 than are not."""
+    counts = line_encodings(sample)
+    return counts["utf-8"] > counts["gb18030"] + counts[None]
 
 
 def gb18030_but_utf8_lines(sample: bytes) -> bool:
-    """Whether every line of the sample (the last, maybe cut, aside) is GB18030 text or UTF-8 text, most GB18030."""
-    gbk = utf8 = 0
-    for line in sample.split(b"\n")[:-1]:
-        if line.isascii():
-            continue
-        try:
-            line.decode("gb18030")
-            gbk += 1
-            continue
-        except UnicodeDecodeError:
-            pass
-        try:
-            line.decode("utf-8")
-            utf8 += 1
-        except UnicodeDecodeError:
-            return False
-    return gbk > utf8 > 0
+    """Whether every non-ASCII line of the sample is GB18030 or UTF-8 text, most GB18030 and some UTF-8."""
+    counts = line_encodings(sample)
+    return not counts[None] and counts["gb18030"] > counts["utf-8"] > 0
 
 
 def csv_head(path: Path, encoding: str) -> list[list[str]]:
