@@ -87,7 +87,7 @@ def kpis(f: Filters) -> dict:
     sales = query(sales_metrics(where), [*params, f.start, f.end, not f.channels, list(f.channels)]).iloc[0].to_dict()
     if f.brands or f.categories or f.products:
         # orders_daily knows channels only: a product filter counts distinct orders on the lines themselves
-        sales["orders"] = query(f"select count(distinct channel || ':' || order_id) as orders from sales "
+        sales["orders"] = query(f"select count(distinct (channel, store_or_event, order_id)) as orders from sales "
                                 f"where {where} and is_paid and status <> 'returned'", params).iat[0, 0]
     leads = query("""
         select

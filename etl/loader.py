@@ -509,33 +509,41 @@ def reject_rules(matched: Match) -> list[tuple[str, str, str, str]]:
     dated after the load, a cell too long to be a value, or failing one of the format's checks."""
     rules = []
     for fld in matched.format.fields:
-        if fld.name not in matched.columns:
-            continue
-        header = matched.header_of(fld.name)
-        checked = fld.kind != "text" and not fld.personal
-        if fld.required_value:
-            missing = f"{fld.name} is null" + (f" and {fld.name}__bad is null" if checked else "")
-            rules.append((header, "missing_value", missing, "null"))
-        if fld.kind in ("text", "order_id"):
-            shown = "null" if fld.personal else f"left({fld.name}, 80)"
-            rules.append((header, "field_too_long", f"length({fld.name}) > {MAX_CELL}", shown))
-        if checked:
-            bad = f"{fld.name}__bad"
-            if fld.kind == "order_id":
-                rules.append((header, "excel_mangled_id", f"{bad} is not null and {MANGLED.format(bad)}", bad))
-                rules.append((header, "bad_order_id", f"{bad} is not null and not {MANGLED.format(bad)}", bad))
-            elif fld.kind == "money":
-                rules.append((header, "money_not_exact", f"{bad} is not null and tpc_money_inexact({bad})", bad))
-                rules.append((header, "bad_money", f"{bad} is not null and not tpc_money_inexact({bad})", bad))
-                rules.append((header, "implausible_amount", f"abs({fld.name}) >= {MAX_AMOUNT}",
-                              f"cast({fld.name} as varchar)"))
-            else:
-                rules.append((header, f"bad_{fld.kind}", f"{bad} is not null", bad))
-        if fld.not_after_load:
-            rules.append((header, "future_date", f"tpc_after_load({fld.name})", f"cast({fld.name} as varchar)"))
+        if fld.name in matched.columns:
+            own = field_rules(fld, matched.header_of(fld.name))
+            if fld.only_when:   # a value used only sometimes (a won lead's deal) is checked only then
+                own = [(h, code, f"({fld.only_when}) and ({condition})", value) for h, code, condition, value in own]
+            rules += own
     for field_name, condition, code in matched.format.checks:
         header = matched.header_of(field_name) if field_name in matched.columns else field_name
         rules.append((header, code, condition, f"left(cast({field_name} as varchar), 80)"))
+    return rules
+
+
+def field_rules(fld, header: str) -> list[tuple[str, str, str, str]]:
+    """The reject rules of one field: missing where required, not a value of its kind, implausible, in the future,
+    too long."""
+    rules = []
+    checked = fld.kind != "text" and not fld.personal
+    if fld.required_value:
+        missing = f"{fld.name} is null" + (f" and {fld.name}__bad is null" if checked else "")
+        rules.append((header, "missing_value", missing, "null"))
+    if fld.kind in ("text", "order_id"):
+        shown = "null" if fld.personal else f"left({fld.name}, 80)"
+        rules.append((header, "field_too_long", f"length({fld.name}) > {MAX_CELL}", shown))
+    if checked:
+        bad = f"{fld.name}__bad"
+        if fld.kind == "order_id":
+            rules.append((header, "excel_mangled_id", f"{bad} is not null and {MANGLED.format(bad)}", bad))
+            rules.append((header, "bad_order_id", f"{bad} is not null and not {MANGLED.format(bad)}", bad))
+        elif fld.kind == "money":
+            rules.append((header, "money_not_exact", f"{bad} is not null and tpc_money_inexact({bad})", bad))
+            rules.append((header, "bad_money", f"{bad} is not null and not tpc_money_inexact({bad})", bad))
+            rules.append((header, "implausible_amount", f"abs({fld.name}) >= {MAX_AMOUNT}", f"cast({fld.name} as varchar)"))
+        else:
+            rules.append((header, f"bad_{fld.kind}", f"{bad} is not null", bad))
+    if fld.not_after_load:
+        rules.append((header, "future_date", f"tpc_after_load({fld.name})", f"cast({fld.name} as varchar)"))
     return rules
 
 

@@ -20,7 +20,7 @@ class RebuildError(RuntimeError):
 
 
 def expand(paths: list[Path]) -> list[Path]:
-    """Files as given, folders as the export files inside them (sorted by name)."""
+    """Files as given, folders as the export files inside them (sorted by name); a file named twice, once."""
     files = []
     for path in paths:
         if path.is_dir():
@@ -28,7 +28,8 @@ def expand(paths: list[Path]) -> list[Path]:
                                 and not p.name.startswith((".", "~$"))))
         else:
             files.append(path)
-    return files
+    seen = set()
+    return [f for f in files if not (f.resolve() in seen or seen.add(f.resolve()))]
 
 
 def load_paths(db: Path, paths: list[Path], forced_format: str | None = None, progress: bool = False,

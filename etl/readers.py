@@ -147,9 +147,11 @@ def mostly_utf8(sample: bytes) -> bool:
 
 
 def gb18030_but_utf8_lines(sample: bytes) -> bool:
-    """Whether every non-ASCII line of the sample is GB18030 or UTF-8 text, most GB18030 and some UTF-8."""
+    """Whether the sample is GB18030 text but for a few lines (UTF-8 pasted in, or a stray byte): most of its
+    non-ASCII lines are GB18030, and fewer than one in fifty are text in neither encoding (else it is no GBK file)."""
     counts = line_encodings(sample)
-    return not counts[None] and counts["gb18030"] > counts["utf-8"] > 0
+    gbk, odd = counts["gb18030"], counts["utf-8"] + counts[None]
+    return gbk > counts["utf-8"] and 0 < odd and counts[None] * 50 < gbk + odd
 
 
 def csv_head(path: Path, encoding: str) -> list[list[str]]:
@@ -379,13 +381,14 @@ def join(parts: list[Path]) -> None:
 def csv_options(header_row: int, width: int) -> str:
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
     return (f"header = false, skip = {header_row}, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
-            f"columns = {{{columns}}}, strict_mode = false, max_line_size = 8388608")
+            f"columns = {{{columns}}}, strict_mode = true, max_line_size = 8388608")
 
 
 def csv_source(header_row: int, width: int) -> str:
     """DuckDB's parallel CSV reader over the path given as the query's parameter, every column as text. A row it
-    cannot read (the wrong number of columns, bytes that are not UTF-8) is recorded in the temp table
-    reject_errors, not raised: see clear_reader_rejects and reader_rejected."""
+    cannot read (too few or too many columns, bytes that are not UTF-8) is recorded in the temp table
+    reject_errors, not raised: see clear_reader_rejects and reader_rejected. Strict: otherwise a row with one
+    field too many (an unquoted 1,234.00) would load shifted, its last field dropped."""
     return f"read_csv(?, {csv_options(header_row, width)}, store_rejects = true)"
 
 
@@ -430,7 +433,8 @@ def stage_csv_exact(con: duckdb.DuckDBPyConnection, path: Path, header_row: int,
     on their own; the last record is rejected as cut off when the file ends inside a quoted field."""
     width = len(header)
     good, rejected = [], []
-    with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as fh:
+    # lines end at \n only, as the transcoder and the shape count them (a bare CR inside a quoted cell is no line end)
+    with path.open("r", encoding="utf-8-sig", errors="replace", newline="\n") as fh:
         for row_no, fields, problem in records(fh, header_row, width, foreign_lines):
             if problem:
                 rejected.append((row_no, *problem))

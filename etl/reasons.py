@@ -15,7 +15,7 @@ REASONS = {
     "unknown_stage": "洽谈状态 is not one of 初步接洽 / 洽谈中 / 已成交 / 未成交",
     "won_without_amount": "已成交 lead without 成交金额",
     "won_without_date": "已成交 lead without 成交日期",
-    "refund_exceeds_goods": "退款金额 is larger than 买家应付货款",
+    "refund_exceeds_goods": "退款金额 is larger than 买家应付货款 and 买家应付邮费 together",
     "negative_goods": "买家应付货款 is negative",
     "negative_refund": "退款金额 is negative",
     "negative_deal": "成交金额 is negative",

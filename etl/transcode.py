@@ -62,7 +62,7 @@ def transcode(source: str, start: int, end: int | None, encoding: str, target: s
             whole, carry = data[:cut], data[cut:]
             if whole:
                 dst.write(decoded(whole, encoding, offset).encode("utf-8"))
-                find_foreign(whole, piece)
+                find_foreign(whole, piece, encoding)
                 offset += len(whole)
             if not chunk:
                 break
@@ -92,38 +92,55 @@ def transcode_stream(source: str, encoding: str, target: str) -> Piece:
 
 
 def decoded(data: bytes, encoding: str, offset: int) -> str:
-    """Whole lines decoded; a line that is not text in the encoding but is UTF-8 is decoded as UTF-8 (find_foreign
-    reports it, so it is rejected); any other bytes that are no text fail the file at their offset."""
+    """Whole lines decoded; a line that is not text in the encoding is decoded as UTF-8, what is no text in that
+    either replaced (find_foreign reports the line, so it is rejected by number, not the whole file)."""
     try:
         return data.decode(encoding)
     except UnicodeDecodeError:
         pass
-    out, at = [], offset
-    for line in data.splitlines(keepends=True):
+    out = []
+    for line in data.split(b"\n"):
         try:
             out.append(line.decode(encoding))
-        except UnicodeDecodeError as exc:
-            try:
-                out.append(line.decode("utf-8"))
-            except UnicodeDecodeError:
-                raise BadBytes(at + exc.start) from None
-        at += len(line)
-    return "".join(out)
+        except UnicodeDecodeError:
+            # UTF-8 pasted in, or bytes that are no text: the line is kept (find_foreign has it rejected)
+            out.append(line.decode("utf-8", errors="replace"))
+    return "\n".join(out)
 
 
-def find_foreign(data: bytes, piece: Piece) -> None:
-    """Note the lines of data (whole lines) that are UTF-8 text with non-ASCII characters."""
+def find_foreign(data: bytes, piece: Piece, encoding: str = "gb18030") -> None:
+    """Note the lines of data (whole lines) that are not text of the file's encoding: pasted in UTF-8, or bytes
+    that are text in no encoding (rejected by number; the rest of the file loads)."""
     lines = data.split(b"\n")
     if data.endswith(b"\n"):
         lines.pop()
     for number, line in enumerate(lines, start=piece.lines + 1):
-        if not line.isascii():
-            try:
-                line.decode("utf-8")
-            except UnicodeDecodeError:
-                continue
+        if not line.isascii() and foreign(line, encoding):
             piece.foreign.append(number)
     piece.lines += len(lines)
+
+
+def foreign(line: bytes, encoding: str) -> bool:
+    """Whether a line of a GBK file is not GBK text: bytes that GBK cannot decode, or UTF-8 text that GBK would
+    read as mojibake. Many GBK byte pairs are valid UTF-8 too (水 is CB AE, which UTF-8 reads as ˮ), so a line that
+    both decode is UTF-8 only when UTF-8 reads it as common Chinese (GB2312) and GBK does not."""
+    try:
+        as_gbk = line.decode(encoding)
+    except UnicodeDecodeError:
+        return True
+    try:
+        as_utf8 = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return encodes(as_utf8, "gb2312") and not encodes(as_gbk, "gb2312")
+
+
+def encodes(text: str, encoding: str) -> bool:
+    try:
+        text.encode(encoding)
+        return True
+    except UnicodeEncodeError:
+        return False
 
 
 def main(argv: list[str]) -> int:

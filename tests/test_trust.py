@@ -120,6 +120,17 @@ def test_a_refund_never_shrinks_even_when_a_later_export_shows_less(con, tmp_pat
     assert rows(con, "select status, refund_rmb, net_rmb from sales") == [(status, Decimal("30.00"), Decimal("70.00"))]
 
 
+def test_a_refund_that_includes_the_postage_closes_the_order_at_zero(con, tmp_path):
+    older = [ORDERS_HEADER, order("O1", "100.00", "交易成功", "2020-11-05 09:00:00", "2020-11-05 09:01:00")]
+    newer = [ORDERS_HEADER, order("O1", "100.00", "付款以后用户退款成功，交易自动关闭", "2020-11-05 09:00:00",
+                                  "2020-11-05 09:01:00", refund="110.00")]
+    load(con, write_csv(tmp_path / "ExportOrderList202011060000.csv", older, "gbk"))
+    assert load(con, write_csv(tmp_path / "ExportOrderList202011070000.csv", newer, "gbk")).rows_rejected == 0
+    # 110.00 refunded = the goods 100.00 and the postage 10.00: the goods' net is 0, not -10.00
+    assert rows(con, "select status, gross_rmb, refund_rmb, net_rmb from sales") == [
+        ("closed", Decimal("100.00"), Decimal("100.00"), Decimal("0.00"))]
+
+
 def test_an_export_stamp_later_than_now_is_refused(con, tmp_path):
     result = load(con, write_csv(tmp_path / "ExportOrderList209912312359.csv", ORDERS, "gbk"))
     assert result.status == "refused"
@@ -194,7 +205,7 @@ def test_discount_lines_split_to_the_cent_and_the_extra_cent_does_not_follow_row
 @pytest.mark.parametrize("goods, refund, reasons", [
     ("100.00", "-5.00", ["negative_refund"]),
     ("-5.00", "0", ["negative_goods"]),
-    ("100.00", "100.01", ["refund_exceeds_goods"]),
+    ("100.00", "110.01", ["refund_exceeds_goods"]),          # more than goods 100.00 + postage 10.00
 ])
 def test_negative_goods_or_refund_are_rejected_with_the_right_reason(con, tmp_path, goods, refund, reasons):
     data = [ORDERS_HEADER, order("O1", goods, "交易成功", "2020-11-05 09:00:00", "2020-11-05 09:01:00", refund=refund)]
@@ -414,3 +425,79 @@ def test_a_load_that_would_make_a_code_match_two_products_fails(con, tmp_path, m
     assert result.status == "failed"
     assert "3 product codes would each match more than one product" in result.message
     assert rows(con, "select count(*) from product_master") == [(0,)]
+
+
+def test_a_row_with_one_field_too_many_is_rejected_not_loaded_shifted(con, tmp_path):
+    # 单价 written 1,234.00 without quotes: 13 fields for 12 columns
+    lines = [",".join(POS_HEADER), ",".join(pos_row("R1", "X1", "5.00")),
+             "R2,2020-01-05 10:00:00,X1,x,1,1,234.00,0,1234.00,现金,,,销售"]
+    (tmp_path / "pos.csv").write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    result = load(con, tmp_path / "pos.csv")
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (2, 1, 1)
+    assert rows(con, "select row_no, reason, detail from rejects") == [(3, "malformed_row", "expected 12 columns, found 13")]
+    assert net_and_lines(con) == (1, Decimal("5.00"))
+
+
+@pytest.mark.parametrize("mark", ["\u200b", "\u2060", "\ufeff", "\u00ad", "\u200e"])
+def test_an_invisible_character_in_a_header_does_not_lose_its_column(con, tmp_path, mark):
+    header = POS_HEADER[:11] + [f"单据{mark}类型"]
+    data = [header, pos_row("R1", "X1", "125.00")[:11] + ["退货"]]
+    load(con, write_csv(tmp_path / "pos.csv", data))
+    assert net_and_lines(con) == (1, Decimal("-125.00"))     # a return, as 单据类型 says
+
+
+@pytest.mark.parametrize("mark", ["\u200e", "\u200f", "\u00ad", "\u2028", "\u180e", "\u202f", "\u2009", "\x85", "\x0b", "\u3164"])
+def test_every_character_that_prints_as_nothing_is_trimmed_so_a_receipt_counts_once(con, tmp_path, mark):
+    first = [POS_HEADER + ["门店"], pos_row("R1", "TW-A001", "100.00") + ["上海店"]]
+    again = [POS_HEADER + ["门店"], pos_row("R1", "TW-A001" + mark, "100.00") + ["上海店" + mark]]
+    load(con, write_csv(tmp_path / "pos_202001050000.csv", first))
+    load(con, write_csv(tmp_path / "pos_202001060000.csv", again))
+    assert net_and_lines(con) == (1, Decimal("100.00"))
+    assert rows(con, "select store_or_event, sku from sales") == [("上海店", "TW-A001")]
+
+
+def test_the_same_receipt_number_in_two_stores_is_two_orders(tmp_path, db):
+    data = [POS_HEADER + ["门店"], pos_row("0001", "X1", "10.00") + ["上海店"], pos_row("0001", "X1", "20.00") + ["南京店"]]
+    pipeline.load_paths(db, [write_csv(tmp_path / "pos.csv", data)])
+    con = warehouse.connect(db, read_only=True)
+    try:
+        assert rows(con, "select sum(orders) from orders_daily") == [(2,)]
+    finally:
+        con.close()
+
+
+def test_fractional_quantities_weigh_what_they_are_in_the_split(con, tmp_path):
+    head = [ORDERS_HEADER, order("2020110512345678901", "100.00", "交易成功", "2020-11-05 09:00:00", "2020-11-05 09:01:00")]
+    items = [ITEMS[0], [ITEMS[1][0], "a", "10.00", "0.4", "", "", "", "", "交易成功", "A"],
+             [ITEMS[1][0], "b", "96.00", "1", "", "", "", "", "交易成功", "B"]]
+    load(con, write_csv(tmp_path / "ExportOrderList202101051030.csv", head, "gbk"))
+    load(con, write_csv(tmp_path / "ExportOrderDetailList202101051030.csv", items, "gbk"))
+    # 10.00 × 0.4 = 4.00 and 96.00 × 1 of 100.00
+    assert rows(con, "select sku, gross_rmb from sales order by sku") == [("A", Decimal("4.00")), ("B", Decimal("96.00"))]
+
+
+@pytest.mark.parametrize("name", ["水", "台湾原味", "英式红茶", "元"])
+def test_a_gbk_row_whose_bytes_happen_to_be_utf8_is_not_rejected(con, tmp_path, name):
+    data = [POS_HEADER] + [pos_row(f"R{i}", "X1", "1.00", name="凤梨酥礼盒") for i in range(3)] + [pos_row("R9", "X1", "2.00", name=name)]
+    result = load(con, write_csv(tmp_path / "pos.csv", data, "gbk"))
+    assert (result.rows_loaded, result.rows_rejected) == (4, 0)
+    assert rows(con, "select product_name from pos_lines where order_id = 'R9'") == [(name,)]
+
+
+def test_a_stray_byte_in_a_gbk_file_rejects_its_row_not_the_file(con, tmp_path):
+    # one odd byte among 60 rows (a file mostly of text in no encoding is refused whole, see test_bad_files)
+    good = write_csv(tmp_path / "a.csv", [POS_HEADER] + [pos_row(f"R{i:02d}", "X1", "1.00", name="凤梨酥") for i in range(60)], "gbk")
+    stray = ",".join(pos_row("R9", "X1", "2.00", name="x")).encode("gbk").replace(b",x,", b",\x80x,") + b"\r\n"
+    (tmp_path / "pos.csv").write_bytes(good.read_bytes() + stray)
+    result = load(con, tmp_path / "pos.csv")
+    assert (result.status, result.rows_loaded, result.rows_rejected) == ("loaded", 60, 1)
+    assert rows(con, "select row_no, reason from rejects") == [(62, "wrong_encoding")]
+
+
+def test_a_placeholder_amount_on_a_lead_still_in_talks_keeps_the_lead(con, tmp_path):
+    from conftest import write_xlsx
+
+    data = [REGISTER[0], REGISTER[2][:12] + ["待定"] + REGISTER[2][13:]]
+    result = load(con, write_xlsx(tmp_path / "register.xlsx", data))
+    assert (result.rows_loaded, result.rows_rejected) == (1, 0)
+    assert rows(con, "select stage, deal_amount_rmb from leads") == [("negotiating", None)]

@@ -25,9 +25,11 @@ class FormatError(ValueError):
 
 
 def normalize_header(name: object) -> str:
-    """Header text as compared: NFKC (full-width brackets and digits), no spaces, no quotes."""
+    """Header text as compared: NFKC (full-width brackets and digits), no spaces, no quotes, and nothing that
+    prints as nothing (zero-width and direction marks, a BOM, soft hyphens: Unicode's format characters)."""
     text = unicodedata.normalize("NFKC", "" if name is None else str(name))
-    return "".join(text.split()).strip('"\'=').lstrip("\ufeff")
+    text = "".join(c for c in text if unicodedata.category(c) not in ("Cf", "Cc", "Zs", "Zl", "Zp") and c != "\u3164")
+    return text.strip('"\'=')
 
 
 @dataclass(frozen=True)

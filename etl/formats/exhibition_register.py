@@ -18,8 +18,10 @@ FORMAT = Format(
         Field("province", ("省份", "所在省份")),
         Field("brand_interest", ("意向品牌",)),
         Field("stage_raw", ("洽谈状态", "状态"), required_header=True, required_value=True),
-        Field("deal_amount_rmb", ("成交金额(元)", "成交金额"), kind="money"),
-        Field("deal_date", ("成交日期",), kind="date", not_after_load=True),
+        # a deal's amount and date count for a won lead only (the load drops them otherwise): a 待定 on a lead still
+        # in talks loses nothing
+        Field("deal_amount_rmb", ("成交金额(元)", "成交金额"), kind="money", only_when="stage = 'won'"),
+        Field("deal_date", ("成交日期",), kind="date", not_after_load=True, only_when="stage = 'won'"),
         Field("owner", ("跟进人", "负责人")),
     ),
     group_key=("lead_id",),
@@ -31,7 +33,7 @@ FORMAT = Format(
         ("stage_raw", "stage_raw is not null and stage is null", "unknown_stage"),
         ("deal_amount_rmb", "stage = 'won' and deal_amount_rmb is null", "won_without_amount"),
         ("deal_date", "stage = 'won' and deal_date is null", "won_without_date"),
-        ("deal_amount_rmb", "deal_amount_rmb < 0", "negative_deal"),
+        ("deal_amount_rmb", "stage = 'won' and deal_amount_rmb < 0", "negative_deal"),
     ),
     dedupe=True,
     amount="t.deal_amount_rmb",

@@ -17,6 +17,7 @@ class Field:
     required_value: bool = False       # every row must have a value
     personal: bool = False             # personal data: used (e.g. hashed) but never stored or shown
     not_after_load: bool = False       # a date of sale or of a meeting: never later than the load (a typo like 2092)
+    only_when: str | None = None       # SQL over the typed row: the value is used (and checked) only then
 
     def __post_init__(self) -> None:
         assert self.kind in KINDS, self.kind

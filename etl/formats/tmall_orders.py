@@ -31,15 +31,17 @@ FORMAT = Format(
     checks=(
         ("goods_rmb", "goods_rmb < 0", "negative_goods"),
         ("refund_rmb", "refund_rmb < 0", "negative_refund"),
-        ("refund_rmb", "goods_rmb >= 0 and refund_rmb >= 0 and refund_rmb > goods_rmb", "refund_exceeds_goods"),
+        ("refund_rmb", "goods_rmb >= 0 and refund_rmb >= 0 and refund_rmb > goods_rmb + coalesce(postage_rmb, 0)",
+         "refund_exceeds_goods"),
     ),
     dedupe=True,
     one_pass=True,
     amount="t.goods_rmb",
     # an order only moves forward in its life (unpaid, paid, shipped, then completed or closed) and its refund
-    # only grows: whichever export is loaded last, and whatever its name says, the furthest version stands
+    # only grows: whichever export is loaded last, and whatever its name says, the furthest version stands; at
+    # one stage and refund, the newer export (a price changed before payment), then the content decides
     precedence=f"struct_pack(stage := {LIFECYCLE}, refund := t.refund_rmb, paid := t.paid_at is not null, "
-               "version := md5(concat_ws('|', t.status_raw, t.paid_at, t.goods_rmb, t.postage_rmb, t.paid_rmb, "
+               "exported := l.exported_at, version := md5(concat_ws('|', t.status_raw, t.paid_at, t.goods_rmb, t.postage_rmb, t.paid_rmb, "
                "t.close_reason, t.province, t.city, t.title, t.shop_name)))",
     never_shrinks=("refund_rmb",),
 )

@@ -9,16 +9,17 @@ create or replace temp macro tpc_halfwidth(s) as
 -- Each macro names its input once where it can: DuckDB expands a macro inline wherever it is used, so a
 -- parser that repeats a parser would bind into thousands of expressions (a lambda binds a value once).
 
--- text with nothing invisible at either end (spaces, tabs, no-break and ideographic spaces) and no zero-width
--- characters (zero-width space and joiners, word joiner, a stray BOM) anywhere
+-- text with no space of any kind at either end (ASCII, no-break, thin, narrow, ideographic, line separators, the
+-- Hangul filler) and no character that prints as nothing anywhere (zero-width spaces and joiners, direction
+-- marks and embeddings, the word joiner, soft hyphen, Mongolian vowel separator, a stray BOM)
 create or replace temp macro tpc_clean(s) as
-    regexp_replace(regexp_replace(s, '[\x{200B}-\x{200D}\x{2060}\x{FEFF}]', '', 'g'),
-                   '^[\s\x{00A0}\x{3000}]+|[\s\x{00A0}\x{3000}]+$', '', 'g');
+    regexp_replace(regexp_replace(s, '[\x{00AD}\x{061C}\x{180E}\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{2064}\x{2066}-\x{206F}\x{FEFF}]', '', 'g'),
+                   '^[\s\x{000B}\x{0085}\x{00A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{3164}\x{FFA0}]+|[\s\x{000B}\x{0085}\x{00A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{3164}\x{FFA0}]+$', '', 'g');
 
 -- text as written -- nothing invisible, no guard, not empty -- is taken as it is: most cells, and cheaper than cleaning
 create or replace temp macro tpc_text_plain(s) as
     not (s = '' or starts_with(s, '=') or starts_with(s, '''')
-         or regexp_matches(s, '^[\s\x{00A0}\x{3000}]|[\s\x{00A0}\x{3000}]$|[\x{200B}-\x{200D}\x{2060}\x{FEFF}]'));
+         or regexp_matches(s, '^[\s\x{000B}\x{0085}\x{00A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{3164}\x{FFA0}]|[\s\x{000B}\x{0085}\x{00A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{3164}\x{FFA0}]$|[\x{00AD}\x{061C}\x{180E}\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{2064}\x{2066}-\x{206F}\x{FEFF}]'));
 
 -- cleaned text, with Excel's ="…" wrapper or a leading apostrophe removed; NULL when empty
 create or replace temp macro tpc_text_any(s) as

@@ -7,7 +7,7 @@ with expected as (
     select 'exhibition', count(*), coalesce(sum(deal_amount_rmb), 0) from lead_register where stage = 'won'
     union all
     -- a paid order is one sales line per item line, or one line when its item report is not loaded
-    select 'tmall', coalesce(sum(greatest(coalesce(i.lines, 0), 1)), 0), coalesce(sum(o.goods_rmb - o.refund_rmb), 0)
+    select 'tmall', coalesce(sum(greatest(coalesce(i.lines, 0), 1)), 0), coalesce(sum(o.goods_rmb - least(o.refund_rmb, o.goods_rmb)), 0)
     from tmall_orders as o
     left join (select order_id, count(*) as lines from tmall_items group by order_id) as i using (order_id)
     where o.paid_at is not null

@@ -13,11 +13,11 @@ select
     coalesce(refund_rmb, 0) as refund_rmb,
     status_raw,
     case
+        when status_raw like '%关闭%' then 'closed'        -- 付款以后用户退款成功，交易自动关闭 is a closure
         when status_raw like '%成功%' then 'completed'
         when status_raw like '%已发货%' then 'shipped'
         when status_raw like '%已付款%' then 'paid'
         when status_raw like '%等待买家付款%' then 'unpaid'
-        when status_raw like '%关闭%' then 'closed'
         else 'other'
     end as status,
     created_at,

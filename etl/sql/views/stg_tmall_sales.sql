@@ -13,7 +13,8 @@ with lines as (
         i.price_rmb,
         i.qty,
         coalesce(i.merchant_code, i.external_code) as code,
-        cast(round(i.price_rmb * 100) as hugeint) * cast(i.qty as hugeint) as weight,
+        -- price in cents times quantity in thousandths: a fractional 购买数量 (sold by weight) weighs what it is
+        cast(round(i.price_rmb * 100) as hugeint) * cast(round(i.qty * 1000) as hugeint) as weight,
         i.load_id,
         i.rowid as item_row
     from tmall_items as i
@@ -29,7 +30,8 @@ order_lines as (
         l.code,
         coalesce(l.weight, 1) as weight,
         case when o.paid_at is not null then cast(o.goods_rmb * 100 as hugeint) else 0 end as goods_cents,
-        case when o.paid_at is not null then cast(o.refund_rmb * 100 as hugeint) else 0 end as refund_cents,
+        -- a refund above the goods refunded postage too: the goods' refund is at most the goods
+        case when o.paid_at is not null then cast(least(o.refund_rmb, o.goods_rmb) * 100 as hugeint) else 0 end as refund_cents,
         o.paid_at is not null as is_paid,
         coalesce(o.paid_at, o.created_at) as sold_at,
         o.status,
