@@ -34,3 +34,25 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 def no_errors(at: AppTest) -> bool:
     return not at.exception and not at.error
+
+
+def traces(at: AppTest, key: str) -> list[dict]:
+    """The traces of the plotly chart with this key as the page sent them: name, x, y, labels, values, decoded.
+
+    Plotly sends numeric arrays as {"dtype", "bdata"} (base64 of the raw array); they come back as lists.
+    """
+    import json
+
+    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}"))
+    return [{field: decoded(trace.get(field)) for field in ("type", "name", "x", "y", "labels", "values")}
+            for trace in json.loads(chart.proto.spec)["data"]]
+
+
+def decoded(value):
+    import base64
+
+    import numpy as np
+
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
+    return value

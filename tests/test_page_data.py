@@ -8,8 +8,8 @@ def test_history_lists_every_load(small_app):
     at = open_page("data", view="history")
     assert no_errors(at)
     history = at.dataframe[0].value
-    assert list(history["status"]) == ["Loaded"] * 5
-    assert history["rows_loaded"].sum() == 17
+    assert list(history["status"]) == ["Loaded"] * 6
+    assert history["rows_loaded"].sum() == 19
 
 
 def test_unknown_codes_are_listed(small_app):
@@ -41,7 +41,7 @@ def test_upload_previews_then_loads_on_confirmation(small_warehouse, tmp_path, m
     assert preview.to_dict("records") == [{"File": "december.csv", "Format": "Storefront POS sales", "Status": "Loads",
                                            "Rows read": 2, "Would load": 1, "Rows rejected": 1}]
     assert "Row 3, column 销售时间: not a date and time" in [m.value for m in at.markdown]
-    assert len(open_page("data", view="history").dataframe[0].value) == 5, "nothing loads before confirming"
+    assert len(open_page("data", view="history").dataframe[0].value) == 6, "nothing loads before confirming"
     assert not (tmp_path / "raw").exists(), "nor is kept: a rebuild must not load what was never confirmed"
 
     at.button(key="confirm_load").click().run()
@@ -51,4 +51,4 @@ def test_upload_previews_then_loads_on_confirmation(small_warehouse, tmp_path, m
     assert list((tmp_path / ".uploads-pending").rglob("*")) == []                    # the pending copy is gone
     history = open_page("data", view="history").dataframe[0].value
     assert list(history["file_name"])[0] == "december.csv"
-    assert len(history) == 6
+    assert len(history) == 7
