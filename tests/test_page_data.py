@@ -1,7 +1,8 @@
 """Data page: load history, rejects, unknown codes, freshness, and the upload preview."""
 import hashlib
 
-from apptest import no_errors, open_page
+from apptest import csv_rows, no_errors, open_page, xlsx_rows
+from conftest import warehouse_rows
 
 
 def test_history_lists_every_load(small_app):
@@ -52,3 +53,18 @@ def test_upload_previews_then_loads_on_confirmation(small_warehouse, tmp_path, m
     history = open_page("data", view="history").dataframe[0].value
     assert list(history["file_name"])[0] == "december.csv"
     assert len(history) == 7
+
+
+def test_the_rejects_downloads_hold_every_reject(small_app, offered):
+    at = open_page("data", view="rejects")
+    expected = warehouse_rows(small_app, """
+        select l.file_name, r.load_id, r.row_no, r.column_name, r.detail from rejects as r join loads as l using (load_id)
+        order by r.load_id desc, r.row_no, r.column_name""")
+    assert expected == [("pos-2019.csv", 6, 4, "销售单号", "=S20190302-0001"), ("pos-2019.csv", 6, 4, "销售时间", "not a time")]
+    shown = [(f, load, row, column, "'" + d if d.startswith("=") else d) for f, load, row, column, d in expected]
+    header, *rows = csv_rows(offered(at, "rejects_csv"))
+    assert header == ["File", "Load", "Row", "Column", "Reason", "Value"]
+    assert sorted((f, int(load), int(row), column, value) for f, load, row, column, _, value in rows) == shown
+    assert sorted(r[4] for r in rows) == ["not a date and time", "not an order number"]
+    header, *rows = xlsx_rows(offered(at, "rejects_xlsx"), "Rejected rows")
+    assert sorted((f, load, row, column, value) for f, load, row, column, _, value in rows) == shown

@@ -103,3 +103,31 @@ def test_needs_attention_says_when_nothing_dropped(small_app):
     at = open_page("overview", period="year", och="tmall")   # no Tmall sales in 2019: nothing to fall from
     assert [s.value for s in at.success] == ["No brand is below the same days last year."]
     assert not at.warning
+
+
+def test_the_charts_plot_the_warehouse_figures(small_app):
+    at = open_page("overview", period="year")
+    labels = {"storefront": "Storefront", "exhibition": "Exhibitions", "tmall": "Tmall"}
+    in_year = "from sales where is_paid and sale_date between ? and ?"
+
+    def points(key, x="x", y="y"):
+        return [(name, a, b) for trace in traces(at, key) for name, a, b in
+                zip([trace["name"]] * len(trace[x]), trace[x], trace[y])]
+
+    # the trend covers the twelve months to the as-of day: 2020-01 to 2020-12 here
+    assert "2020-01-01 to 2020-12-01" in [c.value for c in at.main.caption]
+    assert sorted((name, x[:10], y) for name, x, y in points("trend")) == sorted(
+        (labels[channel], str(month), float(net)) for month, channel, net in warehouse_rows(
+            small_app, f"select date_trunc('month', sale_date)::date, channel, sum(net_rmb) {in_year} group by 1, 2", YEAR_2020))
+    (mix,) = traces(at, "mix")
+    assert dict(zip(mix["labels"], mix["values"])) == {labels[channel]: float(net) for channel, net in warehouse_rows(
+        small_app, f"select channel, sum(net_rmb) {in_year} group by 1", YEAR_2020)}
+    (brands,) = traces(at, "top_brands")   # drawn bottom-up: the largest last
+    assert list(zip(brands["y"], brands["x"]))[::-1] == [(brand, float(net)) for brand, net in warehouse_rows(
+        small_app, f"select coalesce(brand, 'Unknown'), sum(net_rmb) as net {in_year} group by 1 order by net desc limit 10",
+        YEAR_2020)]
+    (products,) = traces(at, "top_products")
+    assert list(zip(products["y"], products["x"]))[::-1] == [(name, float(net)) for name, net in warehouse_rows(
+        small_app, f"""select any_value(product_name), sum(net_rmb) as net {in_year} and sku is not null
+                       group by sku order by net desc limit 10""", YEAR_2020)]
+    assert len(products["x"]) == 4
