@@ -64,6 +64,40 @@ def browser(locale: str = "en-US", height: int = 1000):
             chromium.close()
 
 
+def recording(page) -> list[str]:
+    """Every URL the page asks for from now on (documents, scripts, fonts, icons, websockets)."""
+    seen: list[str] = []
+    page.on("request", lambda request: seen.append(request.url))
+    page.on("websocket", lambda socket: seen.append(socket.url))
+    return seen
+
+
+def outside(requests: list[str]) -> list[str]:
+    """The requests to any host other than the app's own 127.0.0.1 server (data: and blob: URLs stay in the page)."""
+    from urllib.parse import urlsplit
+
+    return [url for url in requests if urlsplit(url).scheme not in ("data", "blob", "about")
+            and urlsplit(url).hostname != "127.0.0.1"]
+
+
+def problems(page) -> dict:
+    """What a rendered page must not show: exceptions, error boxes, a traceback, an empty main area."""
+    main = page.locator('[data-testid="stMainBlockContainer"]')
+    content = main.locator('[data-testid="stMetric"], [data-testid="stDataFrame"], .js-plotly-plot, '
+                           '[data-testid="stFileUploader"]')
+    with contextlib.suppress(Exception):   # a first view on a fresh server may draw late; an empty one never draws
+        content.first.wait_for(timeout=15_000)
+    return {
+        "exceptions": page.locator('[data-testid="stException"]').count(),
+        "errors": page.locator('[data-testid="stAlertContentError"]').all_inner_texts(),
+        "traceback": "Traceback" in page.content(),
+        "empty main": content.count() == 0 or len(main.inner_text().strip()) < 100,
+    }
+
+
+NO_PROBLEMS = {"exceptions": 0, "errors": [], "traceback": False, "empty main": False}
+
+
 def open_rendered(page, url: str, timeout: float = 60) -> None:
     """Go to url and wait until Streamlit has finished running the script."""
     page.goto(url)
@@ -75,4 +109,10 @@ def open_rendered(page, url: str, timeout: float = 60) -> None:
         if not running and page.locator('[data-testid="stMainBlockContainer"] h1').count():
             break
         time.sleep(0.3)
-    time.sleep(1.5)   # charts draw after the script ends
+    # charts draw after the script ends, and a first view may run the script twice: wait for the main area to settle
+    main, last, steady = page.locator('[data-testid="stMainBlockContainer"]'), None, 0
+    while time.monotonic() < deadline and steady < 3:
+        html = main.inner_html()
+        steady = steady + 1 if html == last and not page.locator('[data-testid="stStatusWidget"]').count() else 0
+        last = html
+        time.sleep(0.5)
