@@ -53,15 +53,30 @@ def running_app(db: Path, env: dict | None = None):
 
 
 @contextlib.contextmanager
-def browser(locale: str = "en-US", height: int = 1000):
+def chromium_running():
+    """One Chromium for many pages (launching it takes seconds); yields the Playwright browser."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            yield chromium.new_page(viewport={"width": 1440, "height": height}, locale=locale)
+            yield chromium
         finally:
             chromium.close()
+
+
+@contextlib.contextmanager
+def browser(locale: str = "en-US", height: int = 1000, chromium=None):
+    """A fresh page (its own context: no cookies or cache shared) in the given Chromium, or in one launched for it."""
+    if chromium is None:
+        with chromium_running() as launched, browser(locale, height, launched) as page:
+            yield page
+        return
+    context = chromium.new_context(viewport={"width": 1440, "height": height}, locale=locale)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def recording(page) -> list[str]:
@@ -103,7 +118,7 @@ def open_rendered(page, url: str, timeout: float = 60) -> None:
     page.goto(url)
     page.wait_for_selector('[data-testid="stMain"]', timeout=timeout * 1000)
     deadline = time.monotonic() + timeout
-    time.sleep(1.0)
+    time.sleep(0.3)
     while time.monotonic() < deadline:
         running = page.locator('[data-testid="stStatusWidget"]').count()
         if not running and page.locator('[data-testid="stMainBlockContainer"] h1').count():
@@ -111,8 +126,8 @@ def open_rendered(page, url: str, timeout: float = 60) -> None:
         time.sleep(0.3)
     # charts draw after the script ends, and a first view may run the script twice: wait for the main area to settle
     main, last, steady = page.locator('[data-testid="stMainBlockContainer"]'), None, 0
-    while time.monotonic() < deadline and steady < 3:
+    while time.monotonic() < deadline and steady < 2:
         html = main.inner_html()
         steady = steady + 1 if html == last and not page.locator('[data-testid="stStatusWidget"]').count() else 0
         last = html
-        time.sleep(0.5)
+        time.sleep(0.3)

@@ -5,10 +5,23 @@ import shutil
 
 import pytest
 
-from browser import NO_PROBLEMS, PAGES, browser, open_rendered, outside, problems, recording, running_app
+from browser import NO_PROBLEMS, PAGES, chromium_running, open_rendered, outside, problems, recording, running_app
+from browser import browser as new_page
 from conftest import warehouse_rows
 
 pytestmark = pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed (.ci/run installs it)")
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with chromium_running() as launched:
+        yield launched
+
+
+@pytest.fixture
+def browser(chromium):
+    """browser(locale=..., height=...) -> a fresh page in the module's one Chromium."""
+    return lambda **kwargs: new_page(chromium=chromium, **kwargs)
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +35,7 @@ REQUESTS: dict[str, list[str]] = {}   # each page's requests, kept for the favic
 
 
 @pytest.mark.parametrize("page_name", PAGES)
-def test_every_page_renders_its_content_without_an_error(app_url, page_name):
+def test_every_page_renders_its_content_without_an_error(app_url, page_name, browser):
     with browser() as page:
         requests = recording(page)
         open_rendered(page, f"{app_url}/{'' if page_name == 'overview' else page_name}")
@@ -34,7 +47,7 @@ def test_every_page_renders_its_content_without_an_error(app_url, page_name):
 
 
 @pytest.mark.xfail(strict=False, reason="favicon served from an outside host: fixed on branch issue-11")
-def test_no_page_asks_an_outside_host_even_for_its_icon(app_url):
+def test_no_page_asks_an_outside_host_even_for_its_icon(app_url, browser):
     """The favicon too (st.set_page_config's :material/ icon is fetched from fonts.gstatic.com)."""
     if not REQUESTS:   # run on its own: one page's requests
         with browser() as page:
@@ -43,14 +56,14 @@ def test_no_page_asks_an_outside_host_even_for_its_icon(app_url):
     assert {name: outside(requests) for name, requests in REQUESTS.items()} == {name: [] for name in REQUESTS}
 
 
-def test_the_browser_locale_picks_the_language(app_url):
+def test_the_browser_locale_picks_the_language(app_url, browser):
     with browser(locale="zh-TW") as page:
         open_rendered(page, f"{app_url}/annual?year=2020")
         assert page.locator("h1").first.inner_text().strip() == "2020 年度成果"
         assert problems(page) == NO_PROBLEMS
 
 
-def test_a_pasted_link_reproduces_the_view(app_url, small_warehouse):
+def test_a_pasted_link_reproduces_the_view(app_url, small_warehouse, browser):
     (tmall_rows,), = warehouse_rows(small_warehouse, """select count(*) from (select 1 from sales where is_paid and
         channel = 'tmall' group by date_trunc('month', sale_date), brand, category, sku)""")
     assert tmall_rows == 3
@@ -67,7 +80,7 @@ def test_a_pasted_link_reproduces_the_view(app_url, small_warehouse):
         legend = page.locator(".js-plotly-plot").first.locator(".legendtext")   # the trend: Tmall's bars only
         assert legend.evaluate_all("texts => texts.map(t => t.textContent)") == ["天猫"]
 
-def test_a_deep_link_on_a_fresh_server_without_a_warehouse_builds_the_demo(tmp_path):
+def test_a_deep_link_on_a_fresh_server_without_a_warehouse_builds_the_demo(tmp_path, browser):
     """The newcomer's first visit: no warehouse yet, and the very first request is not the home page."""
     db = tmp_path / "warehouse.duckdb"
     with running_app(db, {"TPC_BUYER_KEY": "test-buyer-key"}) as url, browser() as page:
@@ -78,7 +91,7 @@ def test_a_deep_link_on_a_fresh_server_without_a_warehouse_builds_the_demo(tmp_p
     assert (tmp_path / "demo" / "product_master.xlsx").exists()
 
 
-def test_annual_results_print_on_one_a4_page(app_url):
+def test_annual_results_print_on_one_a4_page(app_url, browser):
     with browser(height=1900) as page:
         open_rendered(page, f"{app_url}/annual?year=2020")
         values = page.locator('[data-testid="stMetricValue"]')
