@@ -39,4 +39,4 @@ tables.show(annual_report.table(results, year))
 st.download_button(t("download.xlsx"), data=functools.partial(annual_report.workbook, results, monthly, year),
                    file_name=f"annual-results-{year}.xlsx", icon=":material/table_view:",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="annual_xlsx")
-st.caption(t("annual.print_hint"))
+st.container(key="print_hint").caption(t("annual.print_hint"))   # hidden on paper (ui/style.py)

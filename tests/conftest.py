@@ -71,13 +71,14 @@ def small_warehouse(tmp_path_factory) -> Path:
     import os
 
     from etl import pipeline
-    from fixtures import ITEMS, MASTER, ORDERS, POS, REGISTER
+    from fixtures import ITEMS, MASTER, ORDERS, POS, POS_2019, REGISTER
 
     folder = tmp_path_factory.mktemp("small")
     files = [write_csv(folder / "master.csv", MASTER), write_csv(folder / "pos.csv", POS),
              write_csv(folder / "ExportOrderList202101051030.csv", ORDERS, "gbk"),
              write_csv(folder / "ExportOrderDetailList202101051030.csv", ITEMS, "gbk"),
-             write_xlsx(folder / "register.xlsx", REGISTER)]
+             write_xlsx(folder / "register.xlsx", REGISTER),
+             write_csv(folder / "pos-2019.csv", POS_2019)]   # an earlier year, loaded last (issue 15)
     db = folder / "warehouse.duckdb"
     previous = os.environ.get("TPC_BUYER_KEY")
     os.environ["TPC_BUYER_KEY"] = KEY.decode()
@@ -120,3 +121,59 @@ def demo_build(tmp_path_factory):
 def demo_app(demo_build, monkeypatch):
     monkeypatch.setenv("TPC_DB", str(demo_build[1]))
     return demo_build[1]
+
+
+@pytest.fixture
+def offered(monkeypatch):
+    """offered(at, key) -> the bytes the page's download button with this key hands the reader.
+
+    The pages pass callables (built on click); Streamlit registers each with its media file manager and runs it
+    when the browser asks for the file. Recording the manager lets a test ask for the file the same way.
+    """
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    managers = {}
+    real = MediaFileManager.add_deferred
+
+    def recording(self, *args, **kwargs):
+        file_id = real(self, *args, **kwargs)
+        managers[file_id] = self
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", recording)
+
+    def download(at, key: str) -> bytes:
+        button = next(b for b in at.get("download_button") if b.proto.id.endswith(f"-{key}"))
+        file_id = button.proto.deferred_file_id
+        manager = managers[file_id]
+        url = manager.execute_deferred(file_id)   # what a click asks the server for
+        return manager._storage.get_file(url.rsplit("/", 1)[1]).content
+
+    return download
+
+
+@pytest.fixture
+def card_values(monkeypatch):
+    """The exact values behind the KPI cards of a run, in the order drawn: [(value, unit)], not the rounded text."""
+    from ui import fmt
+
+    shown = []
+    real = fmt.metric_value
+
+    def recording(value, unit):
+        shown.append((value, unit))
+        return real(value, unit)
+
+    monkeypatch.setattr(fmt, "metric_value", recording)
+    return shown
+
+
+def warehouse_rows(db: Path, sql: str, params=()) -> list[tuple]:
+    """A query straight on a test warehouse (its views, not the dashboard's marts or named queries).
+
+    Opened with the app's own settings: DuckDB refuses a second connection to one file with other settings.
+    """
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True, config={"enable_external_access": False}) as connection:
+        return connection.execute(sql, list(params)).fetchall()

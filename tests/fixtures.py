@@ -59,3 +59,14 @@ REGISTER = [
 
 PERSONAL = ["王小明", "13811112222", "tb_buyer01", "buyer01@example.com", "张三丰", "文三路88号", "057188889999",
             "13912345678", "SF1234567890", "请尽快发货", "老客户", "李经理", "13700001111", "采购总监", "赵女士"]
+
+# A year before the others (issue 15): the overview's "needs attention" compares 2020 with it. 云雾茶坊 sold
+# 780.00 here and 520.00 in 2020 (a drop); 宝岛酥坊 sold 128.00 here and far more in 2020 (no drop).
+POS_2019 = [
+    POS[0],
+    ["S20190105-0001", "2019-01-05 10:00:00", "TW-A002", "高山乌龙茶", "3", "260.00", "0", "780.00", "现金", "", "", "销售"],
+    ["S20190301-0001", "2019-03-01 12:00:00", "4710000000011", "凤梨酥礼盒", "1", "128.00", "0", "128.00", "微信支付",
+     "", "", "销售"],
+    # rejected (the Data page's rejects and their downloads have one row to show); a formula-like value, too
+    ["=S20190302-0001", "not a time", "TW-A003", "牛轧糖", "1", "58.00", "0", "58.00", "现金", "", "", "销售"],
+]

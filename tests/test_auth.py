@@ -203,12 +203,15 @@ def test_an_analyst_forcing_the_data_page_is_refused(small_app, navigation):
     assert not at.file_uploader
 
 
-def test_leadership_sees_the_overview_and_the_annual_results_with_its_workbook(small_app, navigation):
+def test_leadership_sees_the_overview_and_the_annual_results_with_its_workbook(small_app, navigation, offered):
+    from test_page_annual import assert_workbook_is_the_warehouse
+
     at = open_page("annual", year="2020", secrets=SECRETS, user=signed_in("wang@tpc.example.cn"))
     assert not at.exception
     assert navigation == [["Overview", "Annual results"]]
     assert at.title[0].value == "Results 2020"
     assert [b.proto.label for b in at.get("download_button")] == ["Download Excel"]
+    assert_workbook_is_the_warehouse(offered(at, "annual_xlsx"), small_app, 2020)
     assert at.sidebar.caption[-1].value == "wang@tpc.example.cn (Leadership)"
 
 

@@ -2,15 +2,16 @@
 import hashlib
 from decimal import Decimal
 
-from apptest import no_errors, open_page
+from apptest import csv_rows, no_errors, open_page, xlsx_rows
+from conftest import warehouse_rows
 
 
 def test_history_lists_every_load(small_app):
     at = open_page("data", view="history")
     assert no_errors(at)
     history = at.dataframe[0].value
-    assert list(history["status"]) == ["Loaded"] * 5
-    assert history["rows_loaded"].sum() == 17
+    assert list(history["status"]) == ["Loaded"] * 6
+    assert history["rows_loaded"].sum() == 19
 
 
 def test_unknown_codes_are_listed(small_app):
@@ -46,7 +47,7 @@ def test_upload_previews_then_loads_on_confirmation(small_warehouse, tmp_path, m
     assert [e.label for e in at.expander] == ["december.csv · Loads · :orange[**1 rows would be rejected**]"]
     assert at.expander[0].proto.expanded, "a file with rejected rows is shown open before confirming"
     assert "Row 3, column 销售时间: not a date and time" in [m.value for m in at.markdown]
-    assert len(open_page("data", view="history").dataframe[0].value) == 5, "nothing loads before confirming"
+    assert len(open_page("data", view="history").dataframe[0].value) == 6, "nothing loads before confirming"
     assert not (tmp_path / "raw").exists(), "nor is kept: a rebuild must not load what was never confirmed"
 
     assert "Storefront 2020-01-10" in at.caption[0].value
@@ -60,4 +61,19 @@ def test_upload_previews_then_loads_on_confirmation(small_warehouse, tmp_path, m
     assert list((tmp_path / ".uploads-pending").rglob("*")) == []                    # the pending copy is gone
     history = open_page("data", view="history").dataframe[0].value
     assert list(history["file_name"])[0] == "december.csv"
-    assert len(history) == 6
+    assert len(history) == 7
+
+
+def test_the_rejects_downloads_hold_every_reject(small_app, offered):
+    at = open_page("data", view="rejects")
+    expected = warehouse_rows(small_app, """
+        select l.file_name, r.load_id, r.row_no, r.column_name, r.detail from rejects as r join loads as l using (load_id)
+        order by r.load_id desc, r.row_no, r.column_name""")
+    assert expected == [("pos-2019.csv", 6, 4, "销售单号", "=S20190302-0001"), ("pos-2019.csv", 6, 4, "销售时间", "not a time")]
+    shown = [(f, load, row, column, "'" + d if d.startswith("=") else d) for f, load, row, column, d in expected]
+    header, *rows = csv_rows(offered(at, "rejects_csv"))
+    assert header == ["File", "Load", "Row", "Column", "Reason", "Value"]
+    assert sorted((f, int(load), int(row), column, value) for f, load, row, column, _, value in rows) == shown
+    assert sorted(r[4] for r in rows) == ["not a date and time", "not an order number"]
+    header, *rows = xlsx_rows(offered(at, "rejects_xlsx"), "Rejected rows")
+    assert sorted((f, load, row, column, value) for f, load, row, column, _, value in rows) == shown

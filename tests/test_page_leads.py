@@ -1,5 +1,6 @@
 """Exhibition leads page: funnel figures, per-event table, the lead list without personal data."""
-from apptest import metrics, no_errors, open_page
+from apptest import as_csv, as_xlsx, csv_rows, metrics, no_errors, open_page, xlsx_rows
+from conftest import warehouse_rows
 from fixtures import PERSONAL
 
 
@@ -43,3 +44,19 @@ def test_a_lead_without_a_deal_shows_a_dash_not_none(small_app):
     assert table.value["deal_amount_rmb"].isna().sum() == 2   # the lost and the negotiating lead
     assert table.proto.placeholder == "–"
     assert all(frame.proto.placeholder == "–" for frame in at.dataframe)
+
+
+def test_the_lead_list_downloads_hold_every_lead(small_app, offered):
+    at = open_page("leads")
+    stages = {"contacted": "Contacted", "negotiating": "Negotiating", "won": "Won", "lost": "Lost"}
+    expected = [(*row[:7], stages[row[7]], *row[8:]) for row in warehouse_rows(small_app, """
+        select event, event_start, city, company, industry, province, brand_interest, stage, deal_amount_rmb, deal_date
+        from leads order by event_start, event, company""")]
+    assert len(expected) == 3
+    header, *rows = csv_rows(offered(at, "leads_csv"))
+    assert header == ["Exhibition", "Starts", "City", "Company", "Industry", "Province", "Brand of interest", "Stage",
+                      "Deal (RMB)", "Deal date"]
+    assert rows == [[as_csv(v) for v in row] for row in expected]
+    header, *rows = xlsx_rows(offered(at, "leads_xlsx"), "Leads (no contact details)")
+    assert rows == [tuple(as_xlsx(v) for v in row) for row in expected]
+    assert not [p for p in PERSONAL if p in str(rows)]

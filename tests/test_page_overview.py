@@ -1,10 +1,50 @@
 """Overview page: KPI cards against last year, filters and language, on the small warehouse."""
-from apptest import metrics, no_errors, open_page
+from decimal import Decimal
+
+from apptest import metrics, no_errors, open_page, traces
+from conftest import warehouse_rows
+
+YEAR_2020 = ("2020-01-01", "2020-12-01")   # the year to date the small warehouse's last day (2020-12-01) gives
 
 
-def test_year_to_date_cards_show_every_metric(small_app):
+def warehouse_kpis(db, start, end, channels=("storefront", "exhibition", "tmall")) -> dict:
+    """Every card's value computed straight from the sales and leads views, line by line."""
+    (net, orders, units, brands, products, gross, refunds), = warehouse_rows(db, """
+        with s as (select * from sales where is_paid and sale_date between ? and ? and list_contains(?, channel))
+        select sum(net_rmb), (select count(distinct channel || order_id) from s where status <> 'returned'),
+               sum(qty) filter (where channel <> 'exhibition'),
+               (select count(*) from (select brand from s where brand is not null group by 1 having sum(net_rmb) > 0)),
+               (select count(*) from (select sku from s where channel <> 'exhibition' group by 1 having sum(qty) > 0)),
+               sum(gross_rmb), sum(refund_rmb)
+        from s""", [start, end, list(channels)])
+    with_leads = "exhibition" in channels
+    (leads, deals), = warehouse_rows(db, """
+        select (select count(*) from leads where event_start between ? and ?),
+               (select coalesce(sum(deal_amount_rmb), 0) from leads where stage = 'won' and deal_date between ? and ?)""",
+        [start, end, start, end])
+    return {"Net revenue": net, "Orders": orders, "Average order value": net / orders, "Units sold": units,
+            "Active brands": brands, "Products sold": products, "Exhibition leads": leads if with_leads else 0,
+            "Deal amount": deals if with_leads else 0, "Refund rate": float(refunds / gross)}
+
+
+def cards(at, card_values) -> dict:
+    """The last run's cards by label: they are drawn in the order of METRICS (at.metric reads them column-wise)."""
+    from analytics.metrics import METRICS
+    from ui.i18n import t
+
+    drawn = card_values[-len(METRICS):]
+    assert len(at.metric) == len(METRICS)
+    return {t(f"metric.{metric.key}", "en"): value for metric, (value, _) in zip(METRICS, drawn)}
+
+
+def test_year_to_date_cards_show_every_metric(small_app, card_values):
     at = open_page("overview", period="year")
     assert no_errors(at)
+    assert cards(at, card_values) == warehouse_kpis(small_app, *YEAR_2020)
+    assert cards(at, card_values) == {   # the fixture's rows added up by hand
+        "Net revenue": Decimal("121049.99"), "Orders": 5, "Average order value": Decimal("24209.998"),
+        "Units sold": 7, "Active brands": 2, "Products sold": 4, "Exhibition leads": 3,
+        "Deal amount": Decimal("120000.00"), "Refund rate": float(Decimal("135.01") / Decimal("121185.00"))}
     assert metrics(at) == {
         "Net revenue": "RMB 121K", "Orders": "5", "Average order value": "RMB 24.2K", "Units sold": "7",
         "Active brands": "2", "Products sold": "4", "Exhibition leads": "3", "Deal amount": "RMB 120K",
@@ -29,8 +69,10 @@ def test_channel_filter_changes_the_figures(small_app):
     assert at.query_params["och"] == "storefront"
 
 
-def test_a_url_reproduces_the_view(small_app):
+def test_a_url_reproduces_the_view(small_app, card_values):
     at = open_page("overview", period="year", och=["storefront", "tmall"], asof="2020-11-30")
+    assert cards(at, card_values) == warehouse_kpis(small_app, "2020-01-01", "2020-11-30", ("storefront", "tmall"))
+    assert cards(at, card_values)["Net revenue"] == Decimal("1049.99")
     assert metrics(at)["Net revenue"] == "RMB 1K"
     assert at.segmented_control(key="period").value == "year"
     assert at.subheader[0].value == "2020-01-01 to 2020-11-30"
@@ -45,6 +87,47 @@ def test_language_switch_changes_labels_and_number_style(small_app):
     assert metrics(at)["Net revenue"] == "RMB 121K"
 
 
-def test_needs_attention_says_when_nothing_dropped(small_app):
+def test_needs_attention_names_the_brand_below_last_year(small_app):
     at = open_page("overview", period="year")
+    (now,), = warehouse_rows(small_app, "select sum(net_rmb) from sales where is_paid and brand = '云雾茶坊' "
+                                        "and sale_date between ? and ?", YEAR_2020)
+    (before,), = warehouse_rows(small_app, "select sum(net_rmb) from sales where is_paid and brand = '云雾茶坊' "
+                                           "and sale_date between '2019-01-01' and '2019-12-01'")
+    assert (now, before) == (Decimal("520.00"), Decimal("780.00"))
+    # 宝岛酥坊 sold 128.00 in 2019 and far more in 2020: it rose, so it is not named
+    assert [w.value for w in at.warning] == ["**云雾茶坊** -33.3% on last year: RMB 520.00 (last year RMB 780.00)"]
+    assert not at.success
+
+
+def test_needs_attention_says_when_nothing_dropped(small_app):
+    at = open_page("overview", period="year", och="tmall")   # no Tmall sales in 2019: nothing to fall from
     assert [s.value for s in at.success] == ["No brand is below the same days last year."]
+    assert not at.warning
+
+
+def test_the_charts_plot_the_warehouse_figures(small_app):
+    at = open_page("overview", period="year")
+    labels = {"storefront": "Storefront", "exhibition": "Exhibitions", "tmall": "Tmall"}
+    in_year = "from sales where is_paid and sale_date between ? and ?"
+
+    def points(key, x="x", y="y"):
+        return [(name, a, b) for trace in traces(at, key) for name, a, b in
+                zip([trace["name"]] * len(trace[x]), trace[x], trace[y])]
+
+    # the trend covers the twelve months to the as-of day: 2020-01 to 2020-12 here
+    assert "2020-01-01 to 2020-12-01" in [c.value for c in at.main.caption]
+    assert sorted((name, x[:10], y) for name, x, y in points("trend")) == sorted(
+        (labels[channel], str(month), float(net)) for month, channel, net in warehouse_rows(
+            small_app, f"select date_trunc('month', sale_date)::date, channel, sum(net_rmb) {in_year} group by 1, 2", YEAR_2020))
+    (mix,) = traces(at, "mix")
+    assert dict(zip(mix["labels"], mix["values"])) == {labels[channel]: float(net) for channel, net in warehouse_rows(
+        small_app, f"select channel, sum(net_rmb) {in_year} group by 1", YEAR_2020)}
+    (brands,) = traces(at, "top_brands")   # drawn bottom-up: the largest last
+    assert list(zip(brands["y"], brands["x"]))[::-1] == [(brand, float(net)) for brand, net in warehouse_rows(
+        small_app, f"select coalesce(brand, 'Unknown'), sum(net_rmb) as net {in_year} group by 1 order by net desc limit 10",
+        YEAR_2020)]
+    (products,) = traces(at, "top_products")
+    assert list(zip(products["y"], products["x"]))[::-1] == [(name, float(net)) for name, net in warehouse_rows(
+        small_app, f"""select any_value(product_name), sum(net_rmb) as net {in_year} and sku is not null
+                       group by sku order by net desc limit 10""", YEAR_2020)]
+    assert len(products["x"]) == 4

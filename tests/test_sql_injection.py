@@ -56,7 +56,7 @@ def assert_same(got, expected):
 def assert_warehouse_intact(db):
     counts = reader(db).query("select (select count(*) from loads) as loads, (select count(*) from sales) as sales, "
                               "(select count(*) from leads) as leads")
-    assert counts.to_dict("records") == [{"loads": 5, "sales": 9, "leads": 3}]
+    assert counts.to_dict("records") == [{"loads": 6, "sales": 11, "leads": 3}]
 
 
 def test_every_query_taking_filters_is_exercised():
@@ -106,7 +106,7 @@ def test_injections_in_every_url_filter_are_ignored(small_app, page, own, value)
     at = open_page(page, **{key: value for key in shared + own})
     assert no_errors(at)
     assert [(w.key, w.value) for w in at.sidebar.multiselect] == [("ch", []), ("brand", []), ("cat", []), ("sku", [])]
-    assert [w.value for w in at.sidebar.date_input] == [dt.date(2020, 1, 5), dt.date(2020, 12, 1)]
+    assert [w.value for w in at.sidebar.date_input] == [dt.date(2019, 1, 5), dt.date(2020, 12, 1)]
     assert at.query_params == {}
     assert_warehouse_intact(small_app)
 
@@ -125,19 +125,52 @@ def test_injections_in_the_other_pages_url_are_ignored(small_app, value):
 
 def test_the_channels_detail_is_unnarrowed_by_an_injected_url(small_app):
     at = open_page("channels", ch=INJECTIONS[1], brand=INJECTIONS[0])
-    assert len(at.dataframe[0].value) == 7
+    assert len(at.dataframe[0].value) == 9
 
 
-@pytest.mark.parametrize("sql", [
-    "select * from read_csv('/etc/passwd')",
-    "select * from read_text('/etc/passwd')",
-    "copy (select * from loads) to '/tmp/tpc-leak.csv'",
-    "attach '/tmp/tpc-other.duckdb' as other",
-    "drop table loads",
-    "delete from loads",
-    "install httpfs",
-])
-def test_the_app_connection_reaches_nothing_but_the_warehouse_and_changes_nothing(small_app, sql):
-    with pytest.raises(duckdb.Error):
+@pytest.fixture
+def outside(tmp_path):
+    """Things outside the warehouse that a connection without the lockdown reaches: a DuckDB file, a CSV."""
+    other = tmp_path / "other.duckdb"
+    with duckdb.connect(str(other)) as con:
+        con.execute("create table secrets as select 42 as answer")
+    (tmp_path / "other.csv").write_text("answer\n42\n", encoding="utf-8")
+    return tmp_path
+
+
+LOCKED_OUT = "disabled by configuration|disabled through configuration"
+REACHING_OUT = [
+    "select * from read_csv('{dir}/other.csv')",
+    "select * from read_text('{dir}/other.csv')",
+    "select * from '{dir}/other.duckdb'",
+    "copy (select * from loads) to '{dir}/leak.csv'",
+    "attach '{dir}/other.duckdb' as other (read_only)",
+    "install httpfs",   # without the lockdown: a download attempt (an IO error here, offline), not a refusal
+    "load httpfs",
+]
+
+
+@pytest.mark.parametrize("sql", REACHING_OUT)
+def test_the_app_connection_reaches_nothing_but_the_warehouse(small_app, outside, sql):
+    with pytest.raises(duckdb.PermissionException, match=LOCKED_OUT):
+        reader(small_app).query(sql.format(dir=outside))
+    assert not (outside / "leak.csv").exists()
+    assert_warehouse_intact(small_app)
+
+
+@pytest.mark.parametrize("sql", REACHING_OUT[:5])
+def test_without_the_lockdown_those_statements_would_reach_out(small_warehouse, outside, sql):
+    """The control: a plain read-only connection (to a copy, since one file takes one set of settings) does them."""
+    import shutil
+
+    copy = outside / "copy.duckdb"
+    shutil.copyfile(small_warehouse, copy)
+    with duckdb.connect(str(copy), read_only=True) as con:
+        con.execute(sql.format(dir=outside))
+
+
+@pytest.mark.parametrize("sql", ["drop table loads", "delete from loads", "insert into loads (load_id) values (99)"])
+def test_the_app_connection_changes_nothing(small_app, sql):
+    with pytest.raises(duckdb.Error, match="read-only"):
         reader(small_app).query(sql)
     assert_warehouse_intact(small_app)
