@@ -63,9 +63,15 @@ def test_an_exhibition_deal_has_no_product_in_the_detail(small_app):
         ["Exhibitions", "宝岛酥坊", "–", "–", "–"]]
 
 
+def whole(quantity):
+    return int(quantity) if quantity == quantity.to_integral_value() else quantity
+
+
 def warehouse_detail(db, channels=("storefront", "exhibition", "tmall")) -> list[tuple]:
-    """Month, channel, SKU, lines, units, gross, refunds, net per detail row, from the line-level sales view."""
-    return [(month, CHANNEL_LABELS[channel], sku or "–", *figures) for month, channel, sku, *figures in warehouse_rows(db, """
+    """Month, channel, SKU, lines, units, gross, refunds, net per detail row, from the line-level sales view, as the
+    exports write them: the month as the screen shows it (2020-11), a whole quantity as a whole number."""
+    return [(month.strftime("%Y-%m"), CHANNEL_LABELS[channel], sku or "–", lines, whole(units), *money)
+            for month, channel, sku, lines, units, *money in warehouse_rows(db, """
         select date_trunc('month', sale_date)::date as month, channel, sku, count(*), sum(qty), sum(gross_rmb),
                sum(refund_rmb), sum(net_rmb)
         from sales where is_paid and list_contains(?, channel) group by month, channel, brand, category, sku""",
