@@ -109,7 +109,7 @@ CATALOG: dict[str, tuple[str, str, str]] = {
     "metric.units": ("銷售件數", "销售件数", "Units sold"),
     "metric.units.help": ("實體店面與天貓已付款商品數量（退貨沖減）；展會成交以品牌成交，不計件數。",
                           "实体店面与天猫已付款商品数量（退货冲减）；展会成交按品牌成交，不计件数。",
-                          "Units on paid storefront and Tmall lines, returns deducted; exhibition deals are sold by brand and hold no units."),
+                          "Storefront and Tmall: units on paid lines, returns deducted; exhibition deals are sold by brand and hold no units."),
     "metric.active_brands": ("動銷品牌", "动销品牌", "Active brands"),
     "metric.active_brands.help": ("期間內有正淨營收的品牌數。", "期间内有正净营收的品牌数。", "Brands with positive net revenue in the period."),
     "metric.products_sold": ("動銷商品", "动销商品", "Products sold"),

@@ -79,11 +79,11 @@ def gap_text(gap: str, span, earlier: tuple | None = None) -> str:
 
 
 MONEY_SCALES = {"zh": ((Decimal(10000), "unit.wan_yuan", 2), (Decimal(1), "unit.yuan", 2)),
-                "en": ((Decimal(1_000_000), "M", 2), (Decimal(1_000), "K", 1), (Decimal(1), "", 2))}
+                "en": ((Decimal(1_000), "K", 1), (Decimal(1), "", 2))}   # K on every card: RMB 3,590.5K beside RMB 0.749K
 
 
 def money_scale(amounts: list) -> tuple:
-    """The one unit for a row of money cards: the largest amount's (萬元 / 元, RMB M / K)."""
+    """The one unit for a row of money cards: the largest amount's (萬元 / 元, RMB K / RMB)."""
     largest = max((abs(Decimal(str(a))) for a in amounts if not fmt.missing(a)), default=Decimal(0))
     scales = MONEY_SCALES["en" if i18n.current() == "en" else "zh"]
     return next((s for s in scales if largest >= s[0]), scales[-1])
