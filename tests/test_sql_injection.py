@@ -43,6 +43,7 @@ CALLS = {
     "deal_sizes": lambda f: queries.deal_sizes(f),
     "leads_by": lambda f: queries.leads_by(f, "province"),
     "lead_table": lambda f: queries.lead_table(f),
+    "deal_fairs": lambda f: queries.deal_fairs(f),
 }
 
 
