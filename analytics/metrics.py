@@ -10,10 +10,14 @@ import pandas as pd
 from analytics.filters import Filters, shift_year
 
 
+ORDER_CHANNELS = ("storefront", "tmall")   # channels whose sales are orders of units; exhibition deals are deals
+
+
 @dataclass(frozen=True)
 class Metric:
     key: str            # also the i18n key of its label ("metric.<key>") and definition ("metric.<key>.help")
     unit: str           # money | count | pct
+    channel: str | None = None   # the one channel the metric belongs to; its card is hidden when it is filtered out
 
 
 METRICS = (
@@ -23,16 +27,16 @@ METRICS = (
     Metric("units", "count"),
     Metric("active_brands", "count"),
     Metric("products_sold", "count"),
-    Metric("leads", "count"),
-    Metric("deal_amount", "money"),
+    Metric("leads", "count", "exhibition"),
+    Metric("deal_amount", "money", "exhibition"),
     Metric("refund_rate", "pct"),
 )
 
 
 def value(metric: str, row: dict) -> Decimal | int | float | None:
     """A metric's value from a kpis() row (or a kpi_series() row)."""
-    if metric == "aov":
-        return Decimal(row["net_revenue"]) / row["orders"] if row.get("orders") else None
+    if metric == "aov":   # over storefront and Tmall orders only: a won deal is no order (see deal_amount)
+        return Decimal(row["order_revenue"]) / row["orders"] if row.get("orders") else None
     if metric == "refund_rate":
         gross = row.get("gross") or 0
         return float(Decimal(row["refunds"]) / Decimal(gross)) if gross else None
@@ -45,6 +49,49 @@ def change(now, before) -> float | None:
     if now is None or before in (None, 0):
         return None
     return float((Decimal(str(now)) - Decimal(str(before))) / abs(Decimal(str(before))))
+
+
+def shown(metric: Metric, channels: tuple[str, ...]) -> bool:
+    """A channel's own metric is shown unless the channel filter leaves that channel out."""
+    return metric.channel is None or not channels or metric.channel in channels
+
+
+# ---- like for like: the one rule every 同比 / 环比 of the app follows ----------------------------
+
+def comparison_gap(current: tuple[dt.date, dt.date], earlier: tuple[dt.date, dt.date],
+                   span: tuple[dt.date, dt.date] | None) -> str | None:
+    """Why the current window cannot be compared with the earlier one, as a catalog key; None when it can.
+
+    A comparison is made only when both windows lie wholly inside the data (its first to its last day):
+    a window reaching before the first day or after the last would compare a full period with a part of one.
+    """
+    if span is None:
+        return "compare.no_data"
+    first, last = span
+    if earlier[0] < first:
+        return "compare.before_data"
+    if current[1] > last or earlier[1] > last:
+        return "compare.after_data"
+    return None
+
+
+def compared(now, before, gap: str | None) -> float | None:
+    """The change, or None when the windows are not like for like."""
+    return None if gap else change(now, before)
+
+
+def year_on_year_gap(f: Filters, span) -> str | None:
+    """The rule for the filters' range against the same dates a year earlier."""
+    earlier = f.shifted_years(-1)
+    return comparison_gap((f.start, f.end), (earlier.start, earlier.end), span)
+
+
+def last_complete_year(years: list[int], span) -> int | None:
+    """The latest year the data reaches the 31 December of (else the latest year with data)."""
+    if not years:
+        return None
+    complete = [y for y in years if span and span[1] >= dt.date(y, 12, 31)]
+    return complete[-1] if complete else years[-1]
 
 
 PERIODS = ("day", "week", "month", "year")
@@ -72,6 +119,13 @@ def previous_range(period: str, start: dt.date, end: dt.date) -> tuple[dt.date, 
         last_day = start - dt.timedelta(days=1)
         return previous_start, min(previous_start + (end - start), last_day)
     return shift_year(start, -1), shift_year(end, -1)
+
+
+def comparison_gaps(ranges: dict[str, Filters], span) -> dict[str, str | None]:
+    """For comparisons(): why 同比 (last_year) and 环比 (previous) cannot be shown, or None when they can."""
+    current = (ranges["current"].start, ranges["current"].end)
+    return {name: comparison_gap(current, (ranges[name].start, ranges[name].end), span)
+            for name in ("last_year", "previous")}
 
 
 def sparkline_range(period: str, end: dt.date) -> tuple[dt.date, dt.date]:

@@ -7,6 +7,7 @@ import pandas as pd
 
 from analytics.db import query
 from analytics.filters import Filters, leads_where, sales_where
+from analytics.metrics import ORDER_CHANNELS
 
 GRAINS = {"day", "week", "month", "quarter", "year"}
 BRAND = "coalesce(brand, '__unknown__')"
@@ -27,6 +28,20 @@ def date_bounds() -> tuple[dt.date, dt.date] | None:
     if row.empty or pd.isna(row.at[0, "first"]):
         return None
     return row.at[0, "first"], row.at[0, "last"]
+
+
+def data_span() -> tuple[dt.date, dt.date] | None:
+    """The data's first and last day: any paid sale or won deal (sale_date), any fair (its start).
+
+    Every 同比 / 环比 is shown only when its windows lie wholly inside this span (metrics.comparison_gap).
+    """
+    row = query("""
+        select min(day) as first, max(day) as last from (
+            select min(sale_date) as day from sales_daily union all select max(sale_date) from sales_daily
+            union all select min(event_start) from leads union all select max(event_start) from leads)""")
+    if row.empty or pd.isna(row.at[0, "first"]):
+        return None
+    return pd.Timestamp(row.at[0, "first"]).date(), pd.Timestamp(row.at[0, "last"]).date()
 
 
 def freshness() -> pd.DataFrame:
@@ -63,16 +78,20 @@ def sales_metrics(where: str) -> str:
     """The sales side of every overview metric, over the daily marts (definitions: the catalog's help texts).
 
     Active brands and products sold count those with positive net revenue / units over the whole range;
-    orders come from orders_daily, so only the channel filter applies to them.
+    orders come from orders_daily, so only the channel filter applies to them. Orders, units and the
+    revenue of average order value are the order channels' only (metrics.ORDER_CHANNELS): a won deal is
+    counted as a deal, not as an order. Parameters: where's, then start, end, all channels?, channels, order channels.
     """
     return f"""
         with s as (select * from sales_daily where {where}),
         o as (select coalesce(sum(orders), 0) as orders from orders_daily
-              where sale_date between ? and ? and (? or list_contains(?::varchar[], channel)))
+              where sale_date between ? and ? and (? or list_contains(?::varchar[], channel))
+                and list_contains(?::varchar[], channel))
         select
             coalesce(sum(net_rmb), 0) as net_revenue,
+            coalesce(sum(net_rmb) filter (where list_contains(?::varchar[], channel)), 0) as order_revenue,
             (select orders from o) as orders,
-            coalesce(sum(qty) filter (where channel <> 'exhibition'), 0) as units,
+            coalesce(sum(qty) filter (where list_contains(?::varchar[], channel)), 0) as units,
             (select count(*) from (select brand from s where brand is not null group by brand having sum(net_rmb) > 0)) as active_brands,
             (select count(*) from (select sku from s where channel <> 'exhibition' and sku is not null group by sku having sum(qty) > 0)) as products_sold,
             coalesce(sum(gross_rmb), 0) as gross,
@@ -84,17 +103,28 @@ def kpis(f: Filters) -> dict:
     """Every overview metric over one date range."""
     where, params = sales_where(f)
     with_leads = not f.channels or "exhibition" in f.channels
-    sales = query(sales_metrics(where), [*params, f.start, f.end, not f.channels, list(f.channels)]).iloc[0].to_dict()
+    order_channels = list(ORDER_CHANNELS)
+    sales = query(sales_metrics(where), [*params, f.start, f.end, not f.channels, list(f.channels), order_channels,
+                                         order_channels, order_channels]).iloc[0].to_dict()
     if f.brands or f.categories or f.products:
         # orders_daily knows channels only: a product filter counts distinct orders on the lines themselves
         sales["orders"] = query(f"select count(distinct (channel, store_or_event, order_id)) as orders from sales "
-                                f"where {where} and is_paid and status <> 'returned'", params).iat[0, 0]
+                                f"where {where} and is_paid and status <> 'returned' "
+                                f"and list_contains(?::varchar[], channel)", [*params, order_channels]).iat[0, 0]
     leads = query("""
         select
             (select count(*) from leads where event_start between ? and ?) as leads,
             (select coalesce(sum(deal_amount_rmb), 0) from leads where stage = 'won' and deal_date between ? and ?) as deal_amount
         """, [f.start, f.end, f.start, f.end]).iloc[0].to_dict()
     return {**sales, **(leads if with_leads else {"leads": 0, "deal_amount": 0})}
+
+
+def deal_fairs(f: Filters) -> list[dt.date]:
+    """The months (first days) of the fairs whose won deals are dated in the range: where a period's deals come from."""
+    rows = query("""
+        select distinct date_trunc('month', event_start)::date as fair_month from leads
+        where stage = 'won' and deal_date between ? and ? order by 1""", [f.start, f.end])
+    return [pd.Timestamp(d).date() for d in rows["fair_month"]]
 
 
 def kpi_series(f: Filters, grain: str) -> pd.DataFrame:
@@ -104,11 +134,14 @@ def kpi_series(f: Filters, grain: str) -> pd.DataFrame:
     with_leads = not f.channels or "exhibition" in f.channels
     return query(f"""
         with s as (
-            select date_trunc(?, sale_date) as period, brand, sku, channel, net_rmb, qty, gross_rmb, refund_rmb
+            select date_trunc(?, sale_date) as period, brand, sku, channel, net_rmb, qty, gross_rmb, refund_rmb,
+                   list_contains(?::varchar[], channel) as is_order_channel
             from sales_daily where {where}
         ),
         totals as (
-            select period, sum(net_rmb) as net_revenue, coalesce(sum(qty) filter (where channel <> 'exhibition'), 0) as units,
+            select period, sum(net_rmb) as net_revenue,
+                   coalesce(sum(net_rmb) filter (where is_order_channel), 0) as order_revenue,
+                   coalesce(sum(qty) filter (where is_order_channel), 0) as units,
                    sum(gross_rmb) as gross, sum(refund_rmb) as refunds
             from s group by period
         ),
@@ -123,7 +156,8 @@ def kpi_series(f: Filters, grain: str) -> pd.DataFrame:
         ),
         o as (
             select date_trunc(?, sale_date) as period, sum(orders) as orders from orders_daily
-            where sale_date between ? and ? and (? or list_contains(?::varchar[], channel)) group by 1
+            where sale_date between ? and ? and (? or list_contains(?::varchar[], channel))
+              and list_contains(?::varchar[], channel) group by 1
         ),
         l as (
             select date_trunc(?, event_start) as period, count(*) as leads
@@ -135,8 +169,8 @@ def kpi_series(f: Filters, grain: str) -> pd.DataFrame:
         )
         select * from totals full join brands using (period) full join products using (period) full join o using (period)
         full join l using (period) full join d using (period) order by period""",
-        [grain, *params, grain, f.start, f.end, not f.channels, list(f.channels),
-         grain, with_leads, f.start, f.end, grain, with_leads, f.start, f.end])
+        [grain, list(ORDER_CHANNELS), *params, grain, f.start, f.end, not f.channels, list(f.channels),
+         list(ORDER_CHANNELS), grain, with_leads, f.start, f.end, grain, with_leads, f.start, f.end])
 
 
 def revenue_trend(f: Filters, grain: str) -> pd.DataFrame:

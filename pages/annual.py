@@ -1,10 +1,11 @@
 """Annual results for leadership: one printable page stating each channel's year the way the work report does."""
+import datetime as dt
 import functools
 
 import streamlit as st
 
 from analytics import metrics, queries
-from ui import annual_report, fmt, frame, tables, urlstate
+from ui import annual_report, fmt, frame, i18n, tables, urlstate, widgets
 from ui.i18n import t
 
 frame.require_router()
@@ -15,28 +16,35 @@ if not years:
     st.info(t("common.no_data"))
     st.stop()
 
-year = urlstate.selectbox(t("annual.year"), years[::-1], "year", default=years[-1])
+span = queries.data_span()
+year = urlstate.segmented(t("annual.year"), years, "year", metrics.last_complete_year(years, span))
 st.title(t("annual.title", year=year))
 frame.as_of_line()
+st.caption(t("annual.default_year"))
 
-results = annual_report.figures(queries.annual_results([year - 1, year]), year)
+results = annual_report.figures(queries.annual_results([year - 1, year]), year, span)
+if span and span[1] < dt.date(year, 12, 31):
+    st.warning(t("annual.incomplete", year=year, last=fmt.day(span[1])), icon=":material/event_busy:")
 st.markdown(annual_report.statement(results))
+why = widgets.gap_text(results["gap"], span, (dt.date(year - 1, 1, 1), dt.date(year - 1, 12, 31))) if results["gap"] else None
 
 for section in annual_report.SECTIONS:
     st.subheader(t(f"channel.{section.channel}"))
     cells = st.columns(len(section.figures))
     for cell, figure in zip(cells, section.figures):
-        now, before = results[figure.key], results[f"{figure.key}_before"]
-        cell.metric(t(f"annual.{figure.key}"), annual_report.formatted(figure, now),
-                    **fmt.delta(metrics.change(now, before)), delta_description=t("annual.vs_year", year=year - 1),
-                    help=t(f"annual.{figure.key}.help"), border=True)
+        change = annual_report.change(results, figure.key)
+        cell.metric(t(f"annual.{figure.key}"), annual_report.formatted(figure, results[figure.key]),
+                    **fmt.delta(change),
+                    delta_description=t("annual.vs_year", year=year - 1) if change is not None else None,
+                    help="\n\n".join(filter(None, (t(f"annual.{figure.key}.help"), why))), border=True)
 
 st.subheader(t("annual.monthly"))
 monthly = queries.monthly_by_channel(year)
 st.plotly_chart(annual_report.monthly_chart(monthly, year), key="annual_monthly")
 
 tables.show(annual_report.table(results, year))
-st.download_button(t("download.xlsx"), data=functools.partial(annual_report.workbook, results, monthly, year),
+st.download_button(t("download.xlsx"), data=functools.partial(annual_report.workbook, results, monthly, year, i18n.current()),
                    file_name=f"annual-results-{year}.xlsx", icon=":material/table_view:",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="annual_xlsx")
-st.container(key="print_hint").caption(t("annual.print_hint"))   # hidden on paper (ui/style.py)
+with st.container(key="screen_only_print_hint"):   # the print CSS hides every screen_only container
+    st.caption(t("annual.print_hint"))

@@ -1,7 +1,7 @@
 """Brands & products: the brand leaderboard, one brand in detail, and how few products make most revenue."""
 import streamlit as st
 
-from analytics import queries
+from analytics import metrics, queries
 from ui import charts, drill, fmt, frame, tables, urlstate, widgets
 from ui.filterbar import label_unknown
 from ui.i18n import t
@@ -10,13 +10,19 @@ frame.require_router()
 
 filters = frame.analyst_page("brands.title")
 
-board = queries.brand_leaderboard(filters)
+span = queries.data_span()
+gap = metrics.year_on_year_gap(filters, span)   # 同比 only when last year's window lies wholly inside the data
+earlier = filters.shifted_years(-1)
+why = widgets.gap_text(gap, span, (earlier.start, earlier.end)) if gap else None
+board = tables.without_change(queries.brand_leaderboard(filters), gap)
 if board.empty:
     st.info(t("common.no_rows"))
     st.stop()
 
 st.subheader(t("brands.leaderboard"))
-tables.show(tables.brand_board(board), column_config=tables.brand_board_config(),
+if why:
+    st.caption(why)
+tables.show(tables.brand_board(board), column_config=tables.brand_board_config(why),
             key="board", on_select=drill.on_brand_row(board, "board", "b"), selection_mode="single-row", height=320)
 widgets.downloads(tables.translated(tables.brand_board(board)), "brands", t("brands.leaderboard"), "board")
 
@@ -26,7 +32,7 @@ chosen = board[board["brand"] == brand].iloc[0]
 cards = st.columns(4)
 cards[0].metric(t("common.net_revenue"), fmt.money(chosen["net_rmb"]), border=True)
 cards[1].metric(t("brands.share"), fmt.pct(chosen["share"]), border=True)
-cards[2].metric(t("brands.change"), fmt.signed_pct(chosen["change_pct"]) or "–", border=True)
+cards[2].metric(t("brands.change"), fmt.signed_pct(chosen["change_pct"]) or "–", help=why, border=True)
 cards[3].metric(t("brands.products"), fmt.count(chosen["products"]), border=True)
 trend_col, mix_col = st.columns([2, 1])
 trend = queries.brand_trend(filters, brand)

@@ -12,6 +12,7 @@ frame.require_router()
 st.title(t("overview.title"))
 frame.as_of_line()
 bounds = queries.date_bounds()
+span = queries.data_span()   # every 同比 / 环比 is made only inside it (metrics.comparison_gap)
 if not bounds:
     st.info(t("common.no_data"))
     st.stop()
@@ -33,6 +34,10 @@ widgets.kpi_cards(
     queries.kpi_series(base.narrowed(start=spark_start, end=spark_end), period),
     period,
     (spark_start, spark_end),
+    ranges=ranges,
+    span=span,
+    channels=tuple(channels),
+    deal_fairs=queries.deal_fairs(current),
 )
 
 st.divider()
@@ -60,9 +65,13 @@ with products_col:
     st.plotly_chart(charts.horizontal_bars(top, "net_rmb", "label", color="#C8102E"), key="top_products")
 with attention_col:
     st.subheader(t("overview.attention"))
+    gap = metrics.year_on_year_gap(current, span)
     drops = queries.largest_drops(current)
-    if drops.empty:
+    earlier = current.shifted_years(-1)
+    if gap:
+        st.info(widgets.gap_text(gap, span, (earlier.start, earlier.end)), icon=":material/event_busy:")
+    elif drops.empty:
         st.success(t("overview.attention_none"))
-    for row in drops.itertuples():
+    for row in () if gap else drops.itertuples():
         st.warning(t("overview.attention_item", brand=label_unknown(row.brand), change=fmt.pct(row.change_pct),
                      now=fmt.money(row.net_rmb), before=fmt.money(row.net_rmb_last_year)), icon=":material/trending_down:")

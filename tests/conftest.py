@@ -154,17 +154,23 @@ def offered(monkeypatch):
 
 @pytest.fixture
 def card_values(monkeypatch):
-    """The exact values behind the KPI cards of a run, in the order drawn: [(value, unit)], not the rounded text."""
-    from ui import fmt
+    """The exact values behind the KPI cards of a run, in the order drawn: [(value, unit)], not the rounded text
+    (money cards are written in one unit by ui.widgets.money_in, the others by ui.fmt.metric_value)."""
+    from ui import fmt, widgets
 
     shown = []
-    real = fmt.metric_value
+    real_value, real_money = fmt.metric_value, widgets.money_in
 
     def recording(value, unit):
         shown.append((value, unit))
-        return real(value, unit)
+        return real_value(value, unit)
+
+    def recording_money(value, scale):
+        shown.append((value, "money"))
+        return real_money(value, scale)
 
     monkeypatch.setattr(fmt, "metric_value", recording)
+    monkeypatch.setattr(widgets, "money_in", recording_money)
     return shown
 
 

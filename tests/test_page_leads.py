@@ -7,7 +7,7 @@ from fixtures import PERSONAL
 def test_lead_figures(small_app):
     at = open_page("leads")
     assert no_errors(at)
-    assert metrics(at) == {"Leads": "3", "Companies": "3 companies", "Won": "1", "Conversion": "33.3%",
+    assert metrics(at) == {"Leads": "3", "Companies met": "3 companies", "Won": "1", "Conversion": "33.3%",
                            "Deal amount": "RMB 120K"}
     assert at.caption[1].value == "Contacted 0, negotiating 1, lost 1"
 

@@ -30,12 +30,17 @@ def kpi_cards_with_last_year_equal_to_now():
 
     import pandas as pd
 
+    from analytics import metrics
+    from analytics.filters import Filters
     from ui import widgets
 
-    row = {"net_revenue": Decimal("100.00"), "orders": 4, "units": 5, "active_brands": 2, "products_sold": 3,
-           "leads": 1, "deal_amount": Decimal("0"), "gross": Decimal("110.00"), "refunds": Decimal("10.00")}
-    widgets.kpi_cards(row, dict(row), {**row, "net_revenue": Decimal("50.00")}, pd.DataFrame(), "month",
-                      (dt.date(2020, 1, 1), dt.date(2020, 12, 31)))
+    row = {"net_revenue": Decimal("100.00"), "order_revenue": Decimal("100.00"), "orders": 4, "units": 5,
+           "active_brands": 2, "products_sold": 3, "leads": 1, "deal_amount": Decimal("0"), "gross": Decimal("110.00"),
+           "refunds": Decimal("10.00")}
+    ranges = metrics.comparisons(Filters(dt.date(2019, 1, 1), dt.date(2020, 12, 31)), "year")
+    widgets.kpi_cards(row, dict(row), {**row, "net_revenue": Decimal("50.00")}, pd.DataFrame(), "year",
+                      (dt.date(2009, 1, 1), dt.date(2020, 12, 31)), ranges=ranges,
+                      span=(dt.date(2018, 1, 1), dt.date(2020, 12, 31)))
 
 
 def test_kpi_cards_of_an_unchanged_year_show_no_rise():

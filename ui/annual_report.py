@@ -1,6 +1,7 @@
 """The annual results as the work report states them: which figures, in which words and units."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
@@ -9,7 +10,7 @@ import plotly.graph_objects as go
 from analytics import metrics
 from ui import charts, fmt
 from ui.filterbar import label_channel
-from ui.i18n import plain, t
+from ui.i18n import current, plain, t
 
 
 @dataclass(frozen=True)
@@ -32,31 +33,42 @@ SECTIONS = (
 FIGURES = [figure for section in SECTIONS for figure in section.figures]
 
 
-def figures(rows: pd.DataFrame, year: int) -> dict:
-    """{figure: value, figure_before: value of the year before} from annual_results()."""
+def figures(rows: pd.DataFrame, year: int, span=None) -> dict:
+    """{figure: value, figure_before: value of the year before, gap: why the years are not compared or None}."""
     by_year = {int(r["year"]): r for r in rows.to_dict("records")}
-    out = {}
+    out = {"gap": year_gap(year, span)}
     for figure in FIGURES:
         out[figure.key] = clean(by_year.get(year, {}).get(figure.key))
         out[f"{figure.key}_before"] = clean(by_year.get(year - 1, {}).get(figure.key))
     return out
 
 
+def year_gap(year: int, span) -> str | None:
+    """The like-for-like rule for a calendar year against the one before: both wholly inside the data."""
+    return metrics.comparison_gap((dt.date(year, 1, 1), dt.date(year, 12, 31)),
+                                  (dt.date(year - 1, 1, 1), dt.date(year - 1, 12, 31)), span)
+
+
+def change(results: dict, key: str) -> float | None:
+    """A figure's change on the year before: (this year − last year) / last year, when the years compare."""
+    return metrics.compared(results[key], results[f"{key}_before"], results.get("gap"))
+
+
 def clean(value):
     return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
 
 
-def formatted(figure: Figure, value) -> str:
+def formatted(figure: Figure, value, lang: str | None = None) -> str:
     if figure.unit == "money":
-        return fmt.money(value or 0)
-    return fmt.count(value or 0, figure.unit)
+        return fmt.money(value or 0, lang)
+    return fmt.count(value or 0, figure.unit, lang)
 
 
-def statement(results: dict, markdown: bool = True) -> str:
+def statement(results: dict, markdown: bool = True, lang: str | None = None) -> str:
     """The year in one paragraph, worded like the report (as Markdown for the page, as text for the workbook)."""
-    values = {f.key: formatted(f, results[f.key]) if f.unit == "money" else fmt.count(results[f.key] or 0)
+    values = {f.key: formatted(f, results[f.key], lang) if f.unit == "money" else fmt.count(results[f.key] or 0)
               for f in FIGURES}
-    return (t if markdown else plain)("annual.statement", **values)
+    return (t if markdown else plain)("annual.statement", lang, **values)
 
 
 def table(results: dict, year: int) -> pd.DataFrame:
@@ -70,13 +82,16 @@ def table(results: dict, year: int) -> pd.DataFrame:
                 t("annual.figure"): t(f"annual.{figure.key}"),
                 str(year): formatted(figure, now),
                 str(year - 1): formatted(figure, before),
-                t("annual.change"): fmt.signed_pct(metrics.change(now, before)) or "–",
+                t("annual.change"): fmt.signed_pct(change(results, figure.key)) or "–",
             })
     return pd.DataFrame(rows)
 
 
-def workbook(results: dict, monthly: pd.DataFrame, year: int) -> bytes:
-    """The annual results as a formatted XLSX: title, statement, figures with exact values, monthly revenue."""
+def workbook(results: dict, monthly: pd.DataFrame, year: int, lang: str | None = None) -> bytes:
+    """The annual results as a formatted XLSX: title, statement, figures with exact values, monthly revenue.
+
+    lang is the page's language, given explicitly: Streamlit builds a download on click, outside the page's
+    run, where the session's language cannot be read (it fell back to English)."""
     import io
     import re
 
@@ -86,14 +101,17 @@ def workbook(results: dict, monthly: pd.DataFrame, year: int) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = str(year)
-    sheet.append([t("annual.title", year=year)])
+    lang = lang or current()
+    channel = lambda c: plain(f"channel.{c}", lang)  # noqa: E731
+    sheet.append([plain("annual.title", lang, year=year)])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([re.sub(r"\*\*", "", statement(results, markdown=False))])
+    sheet.append([re.sub(r"\*\*", "", statement(results, markdown=False, lang=lang))])
     sheet["A2"].alignment = Alignment(wrap_text=True, vertical="top")
     sheet.merge_cells("A2:F2")
     sheet.row_dimensions[2].height = 60
     sheet.append([])
-    header = [t("common.channel"), t("annual.figure"), str(year), str(year - 1), t("annual.change")]
+    header = [plain("common.channel", lang), plain("annual.figure", lang), str(year), str(year - 1),
+              plain("annual.change", lang)]
     sheet.append(header)
     for cell in sheet[4]:
         cell.font = Font(bold=True)
@@ -101,23 +119,24 @@ def workbook(results: dict, monthly: pd.DataFrame, year: int) -> bytes:
     for section in SECTIONS:
         for figure in section.figures:
             now, before = results[figure.key], results[f"{figure.key}_before"]
-            sheet.append([label_channel(section.channel), t(f"annual.{figure.key}"), now, before,
-                          metrics.change(now, before)])
+            sheet.append([channel(section.channel), plain(f"annual.{figure.key}", lang), now, before,
+                          change(results, figure.key)])
             row = sheet.max_row
             number_format = "#,##0.00" if figure.unit == "money" else "#,##0"
             sheet.cell(row, 3).number_format = sheet.cell(row, 4).number_format = number_format
             sheet.cell(row, 5).number_format = "+0.0%;-0.0%"
     sheet.append([])
-    sheet.append([t("annual.monthly")])
+    sheet.append([plain("annual.monthly", lang)])
     sheet.cell(sheet.max_row, 1).font = Font(bold=True)
     months = monthly[monthly["year"] == year].pivot_table(index="month", columns="channel", values="net_rmb",
                                                          aggfunc="sum", fill_value=0)
-    sheet.append([t("col.month")] + [label_channel(c) for c in months.columns])
+    sheet.append([plain("col.month", lang)] + [channel(c) for c in months.columns])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for month, values in months.iterrows():
-        sheet.append([t("annual.month", m=int(month))] + list(values))
+        sheet.append([dt.date(year, int(month), 1)] + list(values))   # a date, not text: Excel sorts and charts it
+        sheet.cell(sheet.max_row, 1).number_format = "yyyy-mm"
         for cell in sheet[sheet.max_row][1:]:
             cell.number_format = "#,##0.00"
     for letter, width in zip("ABCDEF", (14, 16, 18, 18, 12, 14)):

@@ -12,7 +12,8 @@ CSS = """
   @page { size: A4 portrait; margin: 12mm; }
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
   [data-testid="stDecoration"], .stDownloadButton, [data-testid="stSelectbox"],
-  [data-testid="stSegmentedControl"], [data-testid="stElementToolbar"], .st-key-print_hint { display: none !important; }
+  [data-testid="stSegmentedControl"], [data-testid="stElementToolbar"],
+  [class*="st-key-screen_only"] { display: none !important; }
   .block-container, [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
   /* charts and tables keep the pixel width they had on screen: scale the page to the paper */
   [data-testid="stMainBlockContainer"] { zoom: 0.66; }

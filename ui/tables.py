@@ -83,13 +83,23 @@ def brand_board(board: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
-def brand_board_config() -> dict:
+def without_change(board: pd.DataFrame, gap: str | None) -> pd.DataFrame:
+    """The leaderboard with last year and the change blanked (shown as –) when they are not like for like."""
+    if not gap:
+        return board
+    blanked = board.copy()
+    blanked["net_rmb_last_year"] = None
+    blanked["change_pct"] = None
+    return blanked
+
+
+def brand_board_config(why: str | None = None) -> dict:
     return {
         "brand": t("col.brand"),
         "net_rmb": money_column("col.net_rmb"),
         "share": st.column_config.ProgressColumn(t("brands.share"), format="percent", min_value=0, max_value=1),
-        "net_rmb_last_year": money_column("col.net_rmb_last_year"),
-        "change_pct": st.column_config.NumberColumn(t("brands.change"), format="percent"),
+        "net_rmb_last_year": st.column_config.NumberColumn(t("col.net_rmb_last_year"), format="accounting", help=why),
+        "change_pct": st.column_config.NumberColumn(t("brands.change"), format="percent", help=why),
         "products": st.column_config.NumberColumn(t("brands.products")),
         "channels": t("col.channels"),
     }
