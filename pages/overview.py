@@ -17,7 +17,7 @@ if not bounds:
     st.info(t("common.no_data"))
     st.stop()
 
-left, middle, right = st.columns([3, 2, 3])
+left, middle, right = st.container(key="overview_controls").columns([3, 2, 3])   # compact on a phone (ui/style.py)
 period = widgets.choice(t("overview.period"), metrics.PERIODS, "period", "month", "period", left)
 as_of = urlstate.date(t("overview.as_of"), "asof", bounds[1], bounds[0], bounds[1], middle)
 channels = urlstate.multiselect(t("filters.channels"), CHANNELS, "och", label_channel, right, placeholder=t("filters.all"))

@@ -8,6 +8,18 @@ CSS = """
 <style>
 [data-testid="stMetric"] { padding: 0.6rem 0.8rem; }
 [data-testid="stMetricValue"] { font-size: 1.6rem; }
+/* KPI cards: one wrapping row in reading order, three a row on a desktop, two on a phone (a manager sees four
+   values on the first screen of a 390 px phone) */
+.st-key-kpi_cards > div, .st-key-kpi_cards [class*="st-key-kpi_card_"] { flex: 1 1 calc(33% - 1rem); min-width: calc(33% - 1rem); }
+@media (max-width: 640px) {
+  .st-key-kpi_cards > div, .st-key-kpi_cards [class*="st-key-kpi_card_"] { flex: 1 1 calc(50% - 0.5rem); min-width: calc(50% - 0.5rem); }
+  [data-testid="stMetric"] { padding: 0.4rem 0.5rem; }
+  [data-testid="stMetricValue"] { font-size: 1.25rem; }
+  [data-testid="stMetric"] [data-testid="stMetricChart"] { display: none; }   /* the trend has its own chart below */
+  h1 { font-size: 1.6rem !important; padding-top: 0 !important; }
+  .st-key-overview_controls [data-testid="stWidgetLabel"] { display: none; }
+  .st-key-overview_controls [data-testid="stHorizontalBlock"] { gap: 0.4rem; }
+}
 @media print {
   @page { size: A4 portrait; margin: 12mm; }
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],

@@ -30,13 +30,14 @@ def kpi_cards(values: dict, last_year: dict, previous: dict, series: pd.DataFram
     windows = {name: (ranges[name].start, ranges[name].end) for name in gaps}
     shown = [m for m in metrics.METRICS if metrics.shown(m, channels)]
     scale = money_scale([metrics.value(m.key, values) for m in shown if m.unit == "money"])
-    grid = st.columns(columns)
+    # one row that wraps, in reading order: three cards a row on a desktop, two on a phone (ui/style.py)
+    grid = st.container(horizontal=True, key="kpi_cards", gap="small")
     for index, metric in enumerate(shown):
         now = metrics.value(metric.key, values)
         yoy = metrics.compared(now, metrics.value(metric.key, last_year), gaps["last_year"])
         pop = metrics.compared(now, metrics.value(metric.key, previous), gaps["previous"])
         spark = metrics.sparkline(metric.key, series, period, *spark_range)
-        with grid[index % columns]:
+        with grid.container(key=f"kpi_card_{metric.key}"):
             st.metric(
                 t(f"metric.{metric.key}"),
                 money_in(now, scale) if metric.unit == "money" else fmt.metric_value(now, metric.unit),
