@@ -20,7 +20,7 @@ span = queries.data_span()
 year = urlstate.segmented(t("annual.year"), years, "year", metrics.last_complete_year(years, span))
 st.title(t("annual.title", year=year))
 frame.as_of_line()
-st.caption(t("annual.default_year"))
+st.container(key="screen_only_default_year").caption(t("annual.default_year"))   # not on paper
 
 results = annual_report.figures(queries.annual_results([year - 1, year]), year, span)
 if span and span[1] < dt.date(year, 12, 31):

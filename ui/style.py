@@ -28,7 +28,7 @@ CSS = """
   [class*="st-key-screen_only"] { display: none !important; }
   .block-container, [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
   /* charts and tables keep the pixel width they had on screen: scale the page to the paper */
-  [data-testid="stMainBlockContainer"] { zoom: 0.66; }
+  [data-testid="stMainBlockContainer"] { zoom: 0.6; }
   [data-testid="stVerticalBlockBorderWrapper"], .js-plotly-plot, [data-testid="stDataFrame"] { break-inside: avoid; }
   h1, h2, h3 { break-after: avoid; }
 }
