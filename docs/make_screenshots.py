@@ -1,4 +1,5 @@
-"""Take a screenshot of every page of the dashboard on the demo warehouse into docs/screenshots/.
+"""Take a screenshot of every page of the dashboard on the demo warehouse into docs/screenshots/: the whole page on a
+desktop (<page>.png) and the first screen of a 390×844 phone (<page>_phone.png).
 
     python docs/make_screenshots.py [--db data/warehouse.duckdb] [--lang zh-TW]
 """
@@ -13,7 +14,8 @@ from browser import PAGES, browser, open_rendered, running_app  # noqa: E402
 
 from etl import config  # noqa: E402
 
-QUERY = {"annual": "?year=2020", "brands": "?b=宝岛酥坊"}
+QUERY = {"annual": "?year=2020", "brands": "?b=凤梨山丘烘焙坊"}
+PHONE = {"width": 390, "height": 844}
 HEIGHT = {"overview": 2300, "annual": 1900, "channels": 2000, "brands": 2400, "leads": 2200, "data": 1000}
 
 
@@ -27,10 +29,17 @@ def main() -> None:
     with running_app(args.db) as url:
         for name in PAGES:
             # Streamlit scrolls inside its own container, so a tall window is what captures the whole page
+            address = f"{url}/{'' if name == 'overview' else name}{QUERY.get(name, '')}"
             with browser(args.lang, HEIGHT[name]) as page:
-                open_rendered(page, f"{url}/{'' if name == 'overview' else name}{QUERY.get(name, '')}")
+                open_rendered(page, address)
+                page.wait_for_timeout(2000)   # tables paint after the page reports it is rendered
                 page.screenshot(path=str(out / f"{name}.png"))
-            print(f"docs/screenshots/{name}.png")
+            with browser(args.lang, PHONE["height"]) as page:
+                page.set_viewport_size(PHONE)
+                open_rendered(page, address)
+                page.wait_for_timeout(2000)
+                page.screenshot(path=str(out / f"{name}_phone.png"))
+            print(f"docs/screenshots/{name}.png, docs/screenshots/{name}_phone.png")
 
 
 if __name__ == "__main__":
