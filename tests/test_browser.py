@@ -46,7 +46,6 @@ def test_every_page_renders_its_content_without_an_error(app_url, page_name, bro
     assert [url for url in outside(requests) if not url.startswith(FAVICON)] == []
 
 
-@pytest.mark.xfail(strict=False, reason="favicon served from an outside host: fixed on branch issue-11")
 def test_no_page_asks_an_outside_host_even_for_its_icon(app_url, browser):
     """The favicon too (st.set_page_config's :material/ icon is fetched from fonts.gstatic.com)."""
     if not REQUESTS:   # run on its own: one page's requests
