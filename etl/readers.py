@@ -128,16 +128,8 @@ def line_encodings(sample: bytes) -> dict[str | None, int]:
     counts: dict[str | None, int] = {"utf-8": 0, "gb18030": 0, None: 0}
     for line in sample.split(b"\n")[:-1]:
         if not line.isascii():
-            counts[next((e for e in ("utf-8", "gb18030") if decodes(line, e)), None)] += 1
+            counts[next((e for e in ("utf-8", "gb18030") if transcode.decodes(line, e)), None)] += 1
     return counts
-
-
-def decodes(data: bytes, encoding: str) -> bool:
-    try:
-        data.decode(encoding)
-        return True
-    except UnicodeDecodeError:
-        return False
 
 
 def mostly_utf8(sample: bytes) -> bool:

@@ -143,6 +143,14 @@ def encodes(text: str, encoding: str) -> bool:
         return False
 
 
+def decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
 def main(argv: list[str]) -> int:
     source, start, end, encoding, target = argv
     try:
