@@ -73,10 +73,12 @@ def test_a_pasted_link_reproduces_the_view(app_url, small_warehouse, browser):
         assert problems(page) == NO_PROBLEMS
         # the filter took effect: the sidebar shows it chosen and the detail holds Tmall's rows only
         tags = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelectTagsContainer"] [data-tag]')
+        tags.first.wait_for(timeout=15_000)   # the sidebar's widgets may paint after the main area
         assert [tags.nth(i).get_attribute("aria-label") for i in range(tags.count())] == ["天猫"]
         main = page.locator('[data-testid="stMainBlockContainer"]').inner_text()
         assert f"共 {tmall_rows} 行" in main
         legend = page.locator(".js-plotly-plot").first.locator(".legendtext")   # the trend: Tmall's bars only
+        legend.first.wait_for(timeout=15_000)
         assert legend.evaluate_all("texts => texts.map(t => t.textContent)") == ["天猫"]
 
 def test_a_deep_link_on_a_fresh_server_without_a_warehouse_builds_the_demo(tmp_path, browser):
