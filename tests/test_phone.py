@@ -47,3 +47,28 @@ def test_the_overview_s_first_screen_shows_four_kpis_two_a_row_in_reading_order(
     assert [c["label"] for c in cards[:4]] == ["淨營收", "訂單數", "客單價", "銷售件數"]   # the metrics' own order
     assert all(c["right"] <= PHONE["width"] for c in cards)
     assert all(c["delta"] for c in on_first_screen)                               # 同比 inside its card
+
+
+def test_every_table_pins_its_name_and_key_numbers_so_a_phone_shows_them():
+    from ui import tables
+
+    configs = {"sales_detail": tables.sales_detail_config(), "brand_board": tables.brand_board_config(),
+               "product": tables.product_config(), "events": tables.events_config(), "leads": tables.leads_config(),
+               "load_history": tables.load_history_config(), "rejects": tables.rejects_config(),
+               "unknown": tables.unknown_config(), "barcode_conflicts": tables.barcode_conflicts_config(),
+               "freshness": tables.freshness_config()}
+    pinned = {name: [column for column, spec in config.items() if isinstance(spec, dict) and spec.get("pinned")]
+              for name, config in configs.items()}
+    assert pinned == {name: list(keys) for name, keys in tables.KEY_COLUMNS.items()}
+    assert pinned["brand_board"] == ["brand", "net_rmb", "change_pct"] and pinned["sales_detail"] == ["brand", "net_rmb"]
+
+
+def test_the_brand_leaderboard_shows_brand_revenue_and_change_on_a_phone(phone):
+    open_rendered(phone, f"{phone.app_url}/brands")
+    phone.wait_for_timeout(1500)
+    grid = phone.locator('[data-testid="stDataFrame"]').first
+    box = grid.bounding_box()
+    assert box["x"] + box["width"] <= PHONE["width"]
+    header = grid.locator('[role="columnheader"]')   # glide's accessible table: pinned columns come first
+    names = [header.nth(i).inner_text().strip() for i in range(min(header.count(), 3))]
+    assert names == ["品牌", "淨營收（元）", "同比"]   # brand, net revenue, change on the year: first, whatever scrolls

@@ -29,6 +29,33 @@ def show(frame, **options):
     return st.dataframe(frame, hide_index=True, width="stretch", placeholder=MISSING, **options)
 
 
+# Each table's name and key numbers are pinned to its left edge: on a 390 px phone they are what shows, the rest
+# scrolls beside them (a grid cannot drop columns by screen width: the page is drawn without knowing it)
+KEY_COLUMNS = {
+    "sales_detail": ("brand", "net_rmb"),
+    "brand_board": ("brand", "net_rmb", "change_pct"),
+    "product": ("product_name", "net_rmb"),
+    "events": ("event", "leads", "deal_amount_rmb"),
+    "leads": ("company", "stage"),
+    "load_history": ("file_name", "balances"),
+    "rejects": ("row_no", "reason"),
+    "unknown": ("code", "net_rmb"),
+    "barcode_conflicts": ("code", "resolution"),
+    "freshness": ("channel", "last_sale"),
+}
+
+
+def pinned(table: str, config: dict) -> dict:
+    """The table's column config with its key columns pinned (KEY_COLUMNS)."""
+    out = dict(config)
+    for name in KEY_COLUMNS[table]:
+        column = out.get(name)
+        column = dict(column) if isinstance(column, dict) else {"label": column}
+        column["pinned"] = True
+        out[name] = column
+    return out
+
+
 def sales_detail(detail: pd.DataFrame) -> pd.DataFrame:
     shown = detail.copy()
     deals = shown["channel"] == "exhibition"
@@ -40,7 +67,7 @@ def sales_detail(detail: pd.DataFrame) -> pd.DataFrame:
 
 
 def sales_detail_config() -> dict:
-    return {
+    return pinned('sales_detail', {
         "month": st.column_config.DateColumn(t("col.month"), format="YYYY-MM"),
         "channel": t("common.channel"),
         "brand": t("col.brand"),
@@ -52,7 +79,7 @@ def sales_detail_config() -> dict:
         "gross_rmb": money_column("col.gross_rmb"),
         "refund_rmb": money_column("col.refund_rmb"),
         "net_rmb": money_column("col.net_rmb"),
-    }
+    })
 
 
 MONTH_COLUMNS = ("month",)   # shown as YYYY-MM (DateColumn format) on screen
@@ -94,7 +121,7 @@ def without_change(board: pd.DataFrame, gap: str | None) -> pd.DataFrame:
 
 
 def brand_board_config(why: str | None = None) -> dict:
-    return {
+    return pinned('brand_board', {
         "brand": t("col.brand"),
         "net_rmb": money_column("col.net_rmb"),
         "share": st.column_config.ProgressColumn(t("brands.share"), format="percent", min_value=0, max_value=1),
@@ -102,7 +129,7 @@ def brand_board_config(why: str | None = None) -> dict:
         "change_pct": st.column_config.NumberColumn(t("brands.change"), format="percent", help=why),
         "products": st.column_config.NumberColumn(t("brands.products")),
         "channels": t("col.channels"),
-    }
+    })
 
 
 def brand_products(products: pd.DataFrame) -> pd.DataFrame:
@@ -112,13 +139,13 @@ def brand_products(products: pd.DataFrame) -> pd.DataFrame:
 
 
 def product_config() -> dict:
-    return {
+    return pinned('product', {
         "sku": t("col.sku"),
         "product_name": t("col.product_name"),
         "category": t("col.category"),
         "qty": st.column_config.NumberColumn(t("col.qty"), format="localized"),
         "net_rmb": money_column("col.net_rmb"),
-    }
+    })
 
 
 def events(frame: pd.DataFrame) -> pd.DataFrame:
@@ -128,7 +155,7 @@ def events(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def events_config() -> dict:
-    return {
+    return pinned('events', {
         "event": t("col.event"),
         "event_start": st.column_config.DateColumn(t("col.event_start"), format="YYYY-MM-DD"),
         "city": t("col.city"),
@@ -137,7 +164,7 @@ def events_config() -> dict:
         "won": t("leads.won"),
         "deal_amount_rmb": money_column("col.deal_amount_rmb"),
         "conversion": st.column_config.NumberColumn(t("leads.conversion"), format="percent"),
-    }
+    })
 
 
 def leads(frame: pd.DataFrame) -> pd.DataFrame:
@@ -147,7 +174,7 @@ def leads(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def leads_config() -> dict:
-    return {
+    return pinned('leads', {
         "event": t("col.event"),
         "event_start": st.column_config.DateColumn(t("col.event_start"), format="YYYY-MM-DD"),
         "city": t("col.city"),
@@ -158,7 +185,7 @@ def leads_config() -> dict:
         "stage": t("col.stage"),
         "deal_amount_rmb": money_column("col.deal_amount_rmb"),
         "deal_date": st.column_config.DateColumn(t("col.deal_date"), format="YYYY-MM-DD"),
-    }
+    })
 
 
 def load_history(frame: pd.DataFrame) -> pd.DataFrame:
@@ -179,7 +206,7 @@ def load_history_config() -> dict:
         config[name] = money_column(f"col.{name}")
     config["started_at"] = st.column_config.DatetimeColumn(t("col.started_at"), format="YYYY-MM-DD HH:mm:ss")
     config["finished_at"] = st.column_config.DatetimeColumn(t("col.finished_at"), format="YYYY-MM-DD HH:mm:ss")
-    return config
+    return pinned('load_history', config)
 
 
 def rejects(frame: pd.DataFrame) -> pd.DataFrame:
@@ -191,7 +218,7 @@ def rejects(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def rejects_config() -> dict:
-    return {n: t(f"col.{n}") for n in ("file_name", "load_id", "row_no", "column_name", "reason", "detail")}
+    return pinned('rejects', {n: t(f"col.{n}") for n in ("file_name", "load_id", "row_no", "column_name", "reason", "detail")})
 
 
 def barcode_conflicts(frame: pd.DataFrame) -> pd.DataFrame:
@@ -201,9 +228,9 @@ def barcode_conflicts(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def barcode_conflicts_config() -> dict:
-    return {"code": t("col.code"), "skus": t("col.skus"), "product_names": t("col.product_names"),
+    return pinned('barcode_conflicts', {"code": t("col.code"), "skus": t("col.skus"), "product_names": t("col.product_names"),
             "standing_sku": t("col.standing_sku"), "resolution": t("col.resolution"), "lines": t("col.lines"),
-            "net_rmb": money_column("col.net_rmb")}
+            "net_rmb": money_column("col.net_rmb")})
 
 
 def unknown(frame: pd.DataFrame) -> pd.DataFrame:
@@ -213,12 +240,12 @@ def unknown(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def unknown_config() -> dict:
-    return {
+    return pinned('unknown', {
         "channel": t("common.channel"), "code": t("col.code"), "product_name": t("col.product_name"),
         "lines": t("col.lines"), "net_rmb": money_column("col.net_rmb"),
         "first_sold": st.column_config.DateColumn(t("col.first_sold"), format="YYYY-MM-DD"),
         "last_sold": st.column_config.DateColumn(t("col.last_sold"), format="YYYY-MM-DD"),
-    }
+    })
 
 
 def freshness(frame: pd.DataFrame) -> pd.DataFrame:
@@ -228,10 +255,10 @@ def freshness(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def freshness_config() -> dict:
-    return {
+    return pinned('freshness', {
         "channel": t("common.channel"),
         "last_sale": st.column_config.DateColumn(t("col.last_sale"), format="YYYY-MM-DD"),
         "lines": t("col.lines"),
         "last_loaded": st.column_config.DatetimeColumn(t("col.last_loaded"), format="YYYY-MM-DD HH:mm"),
         "files": t("col.files"),
-    }
+    })
