@@ -126,8 +126,8 @@ def open_rendered(page, url: str, timeout: float = 60) -> None:
         time.sleep(0.3)
     # charts draw after the script ends, and a first view may run the script twice: wait for the main area to settle
     main, last, steady = page.locator('[data-testid="stMainBlockContainer"]'), None, 0
-    while time.monotonic() < deadline and steady < 2:
+    while time.monotonic() < deadline and steady < 3:   # about a second unchanged: a busy machine pauses longer
         html = main.inner_html()
         steady = steady + 1 if html == last and not page.locator('[data-testid="stStatusWidget"]').count() else 0
         last = html
-        time.sleep(0.3)
+        time.sleep(0.35)

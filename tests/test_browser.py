@@ -96,6 +96,7 @@ def test_annual_results_print_on_one_a4_page(app_url, browser):
     with browser(height=1900) as page:
         open_rendered(page, f"{app_url}/annual?year=2020")
         values = page.locator('[data-testid="stMetricValue"]')
+        values.nth(4).wait_for(timeout=15_000)
         assert values.all_inner_texts() == ["RMB 484.00", "3 companies", "RMB 120K", "2 brands", "3 products"]
         page.emulate_media(media="print")
         pdf = page.pdf(format="A4", print_background=True)
