@@ -136,18 +136,20 @@ def foreign(line: bytes, encoding: str) -> bool:
 
 
 def encodes(text: str, encoding: str) -> bool:
-    try:
-        text.encode(encoding)
-        return True
-    except UnicodeEncodeError:
-        return False
+    """Whether the text is written in the encoding without loss."""
+    return converts(text.encode, encoding)
 
 
 def decodes(data: bytes, encoding: str) -> bool:
+    """Whether the bytes are text in the encoding."""
+    return converts(data.decode, encoding)
+
+
+def converts(method, encoding: str) -> bool:
     try:
-        data.decode(encoding)
+        method(encoding)
         return True
-    except UnicodeDecodeError:
+    except UnicodeError:
         return False
 
 

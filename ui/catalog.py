@@ -40,7 +40,6 @@ CATALOG: dict[str, tuple[str, str, str]] = {
                          "First start: building the warehouse from the demo data…"),
     "startup.generating": ("產生示範匯出檔…", "生成示范导出文件…", "Writing the demo exports…"),
     "startup.loading": ("載入 {file}（{done}/{total}）", "载入 {file}（{done}/{total}）", "Loading {file} ({done}/{total})"),
-    "startup.done": ("已載入 {files} 個檔案", "已载入 {files} 个文件", "{files} files loaded"),
     "startup.failed": ("示範資料載入失敗", "示范数据载入失败", "The demo data failed to load"),
     "error.missing": ("找不到資料倉庫 {path}。請執行 python -m etl demo 或在「資料管理」上傳檔案。",
                       "找不到数据仓库 {path}。请运行 python -m etl demo 或在“数据管理”上传文件。",
