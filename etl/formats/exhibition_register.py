@@ -5,6 +5,7 @@ STAGES = {"初步接洽": "contacted", "洽谈中": "negotiating", "已成交": 
 
 FORMAT = Format(
     name="exhibition_register",
+    channel="exhibition",
     label="展会客户登记表",
     table="lead_register",
     fields=(

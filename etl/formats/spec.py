@@ -32,6 +32,7 @@ class Format:
     table: str
     fields: tuple[Field, ...]
     group_key: tuple[str, ...]         # rows sharing it are replaced together by a newer export
+    channel: str | None = None         # the channel (etl.channels) whose sales it feeds; None for reference files
     checks: tuple[tuple[str, str, str], ...] = ()  # (field, SQL condition on typed rows that rejects, reason code)
     dedupe: bool = False               # a repeated group key inside one file is a duplicate row
     derived: tuple[tuple[str, str], ...] = ()  # (name, SQL over typed fields) computed before the checks

@@ -6,6 +6,7 @@ from etl.formats.spec import Field, Format
 
 FORMAT = Format(
     name="storefront_pos",
+    channel="storefront",
     label="门店 POS 销售流水",
     table="pos_lines",
     fields=(

@@ -3,6 +3,7 @@ from etl.formats.spec import Field, Format
 
 FORMAT = Format(
     name="tmall_items",
+    channel="tmall",
     label="天猫宝贝报表",
     table="tmall_items",
     fields=(

@@ -7,6 +7,7 @@ LIFECYCLE = ("case t.status when 'unpaid' then 0 when 'other' then 0 when 'paid'
 
 FORMAT = Format(
     name="tmall_orders",
+    channel="tmall",
     label="天猫订单报表",
     table="tmall_orders",
     fields=(
