@@ -8,40 +8,97 @@ from decimal import Decimal
 import pandas as pd
 
 from analytics.filters import Filters, shift_year
+from etl import channels as registry
 
 
-ORDER_CHANNELS = ("storefront", "tmall")   # channels whose sales are orders of units; exhibition deals are deals
+@dataclass(frozen=True)
+class Measure:
+    """An aggregate over one source's rows (analytics.measures.SOURCES), the building block of metrics."""
+
+    key: str
+    source: str                 # sales (sales_daily) | orders (orders_daily) | buyers (buyers_daily) | leads
+    sql: str                    # the aggregate, over the source's rows (or, with `per`, over its groups)
+    scope: str = "all"          # whose rows: etl.channels.scope() — all | orders | deals | leads | paid | a code
+    per: str | None = None      # counted per value of this column (not null), among groups passing `having`
+    having: str | None = None
+
+
+MEASURES: dict[str, Measure] = {m.key: m for m in (
+    Measure("net_rmb", "sales", "sum(net_rmb)"),
+    Measure("gross", "sales", "sum(gross_rmb)"),
+    Measure("refunds", "sales", "sum(refund_rmb)"),
+    Measure("order_revenue", "sales", "sum(net_rmb)", scope="orders"),
+    Measure("qty", "sales", "sum(qty)", scope="orders"),
+    Measure("deal_rmb", "sales", "sum(net_rmb)", scope="deals"),
+    Measure("brands_positive", "sales", "count(*)", per="brand", having="sum(net_rmb) > 0"),
+    Measure("products_positive", "sales", "count(*)", scope="orders", per="sku", having="sum(qty) > 0"),
+    Measure("brands_sold", "sales", "count(distinct brand)"),
+    Measure("products_listed", "sales", "count(distinct sku)", scope="orders"),
+    Measure("order_count", "orders", "sum(orders)", scope="orders"),
+    Measure("paid_rmb", "buyers", "sum(paid_rmb)", scope="paid"),
+    Measure("buyer_count", "buyers", "count(distinct buyer_key)", scope="paid"),
+    Measure("lead_count", "leads", "count(*)", scope="leads"),
+    Measure("company_count", "leads", "count(distinct company)", scope="leads"),
+)}
 
 
 @dataclass(frozen=True)
 class Metric:
-    key: str            # also the i18n key of its label ("metric.<key>") and definition ("metric.<key>.help")
-    unit: str           # money | count | pct
-    channel: str | None = None   # the one channel the metric belongs to; its card is hidden when it is filtered out
+    """A KPI, declared once: cards, sparklines, 同比 / 环比, the annual results and tooltips all read it.
+
+    Its label is the catalog's "metric.<key>", its definition "metric.<key>.help"."""
+
+    key: str
+    unit: str                   # money | count | pct
+    measure: str                # a MEASURES key: the value, or a ratio's numerator
+    per: str | None = None      # a ratio's denominator (a MEASURES key)
+    channels: str = "all"       # which channels it is about (etl.channels.scope); hidden when filtered out
+    up_is_good: bool = True     # a rise shows green (refunds: red)
+    card: bool = True           # one of the overview's cards
+
+    def value(self, values: dict):
+        """The metric from its measures' values (None when a ratio's denominator is zero or missing)."""
+        top = clean(values.get(self.measure))
+        if self.per is None:
+            return top
+        bottom = clean(values.get(self.per))
+        if not bottom or top is None:
+            return None
+        ratio = Decimal(str(top)) / Decimal(str(bottom))
+        return float(ratio) if self.unit == "pct" else ratio
 
 
-METRICS = (
-    Metric("net_revenue", "money"),
-    Metric("orders", "count"),
-    Metric("aov", "money"),
-    Metric("units", "count"),
-    Metric("active_brands", "count"),
-    Metric("products_sold", "count"),
-    Metric("leads", "count", "exhibition"),
-    Metric("deal_amount", "money", "exhibition"),
-    Metric("refund_rate", "pct"),
+METRICS: tuple[Metric, ...] = (
+    Metric("net_revenue", "money", "net_rmb"),
+    Metric("orders", "count", "order_count", channels="orders"),
+    Metric("aov", "money", "order_revenue", per="order_count", channels="orders"),
+    Metric("units", "count", "qty", channels="orders"),
+    Metric("active_brands", "count", "brands_positive"),
+    Metric("products_sold", "count", "products_positive", channels="orders"),
+    Metric("leads", "count", "lead_count", channels="leads"),
+    Metric("deal_amount", "money", "deal_rmb", channels="deals"),
+    Metric("refund_rate", "pct", "refunds", per="gross", up_is_good=False),
+    Metric("paid_amount", "money", "paid_rmb", channels="paid"),
+    Metric("buyer_aov", "money", "paid_rmb", per="buyer_count", channels="paid"),
+    Metric("companies", "count", "company_count", channels="leads", card=False),
+    Metric("brands_on_sale", "count", "brands_sold", card=False),
+    Metric("products_on_sale", "count", "products_listed", channels="orders", card=False),
 )
+BY_KEY = {m.key: m for m in METRICS}
+CARDS = tuple(m for m in METRICS if m.card)
+
+
+def get(key: str) -> Metric:
+    return BY_KEY[key]
+
+
+def clean(found):
+    return None if found is None or (isinstance(found, float) and pd.isna(found)) or found is pd.NA else found
 
 
 def value(metric: str, row: dict) -> Decimal | int | float | None:
-    """A metric's value from a kpis() row (or a kpi_series() row)."""
-    if metric == "aov":   # over storefront and Tmall orders only: a won deal is no order (see deal_amount)
-        return Decimal(row["order_revenue"]) / row["orders"] if row.get("orders") else None
-    if metric == "refund_rate":
-        gross = row.get("gross") or 0
-        return float(Decimal(row["refunds"]) / Decimal(gross)) if gross else None
-    found = row.get(metric)
-    return None if found is None or (isinstance(found, float) and pd.isna(found)) else found
+    """A metric's value from a kpis() or kpi_series() row (which hold each metric under its key)."""
+    return clean(row.get(metric))
 
 
 def change(now, before) -> float | None:
@@ -51,9 +108,15 @@ def change(now, before) -> float | None:
     return float((Decimal(str(now)) - Decimal(str(before))) / abs(Decimal(str(before))))
 
 
+def applies(metric: Metric, channels: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The channels a metric is taken over, of those the filter keeps (every channel when it keeps all)."""
+    kept = set(channels or registry.codes())
+    return tuple(c for c in registry.scope(metric.channels) if c in kept)
+
+
 def shown(metric: Metric, channels: tuple[str, ...]) -> bool:
-    """A channel's own metric is shown unless the channel filter leaves that channel out."""
-    return metric.channel is None or not channels or metric.channel in channels
+    """A metric is shown unless the channel filter leaves out every channel it is about."""
+    return bool(applies(metric, channels))
 
 
 # ---- like for like: the one rule every 同比 / 环比 of the app follows ----------------------------

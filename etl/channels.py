@@ -25,6 +25,9 @@ class Channel:
     # them) or 'deals' (a won deal, sold by brand: counted as deals, never as orders or units)
     sells: str = "orders"
     leads: bool = False                    # it also registers the companies met (the leads view)
+    # its platform reports what buyers paid (Tmall 生意参谋's 支付金额, postage included, refunds not deducted)
+    # and 客单价 per buyer: those metrics apply to it, beside our net revenue, so its manager can reconcile
+    reports_paid: bool = False
     # the metrics (analytics.metrics keys) the annual report states for it, taken over this channel only
     annual: tuple[str, ...] = ("net_revenue",)
     # its staging view: etl/sql/views/<staging>.sql (or in sql_dir), one row per sales line in the sales contract
@@ -55,7 +58,7 @@ CHANNELS: dict[str, Channel] = {
         Channel("exhibition", ("專業展會", "专业展会", "Exhibitions"), "#F2A900", sells="deals", leads=True,
                 annual=("companies", "deal_amount"),
                 balance="select count(*), coalesce(sum(deal_amount_rmb), 0) from lead_register where stage = 'won'"),
-        Channel("tmall", ("天貓", "天猫", "Tmall"), "#1F6FB2", annual=("brands_on_sale", "products_on_sale"),
+        Channel("tmall", ("天貓", "天猫", "Tmall"), "#1F6FB2", reports_paid=True, annual=("brands_on_sale", "products_on_sale"),
                 # a paid order is one sales line per item line, or one line when its item report is not loaded
                 balance="""select coalesce(sum(greatest(coalesce(i.lines, 0), 1)), 0),
                                   coalesce(sum(o.goods_rmb - least(o.refund_rmb, o.goods_rmb)), 0)
@@ -80,6 +83,22 @@ def order_channels() -> tuple[str, ...]:
 def lead_channels() -> tuple[str, ...]:
     """The channels that register leads (the companies met at fairs)."""
     return tuple(c.code for c in CHANNELS.values() if c.leads)
+
+
+SCOPES = {
+    "all": lambda c: True,
+    "orders": lambda c: c.sells == "orders",
+    "deals": lambda c: c.sells == "deals",
+    "leads": lambda c: c.leads,
+    "paid": lambda c: c.reports_paid,
+}
+
+
+def scope(name: str) -> tuple[str, ...]:
+    """The channels a metric or measure is about: a scope above, or one channel's code."""
+    if name in SCOPES:
+        return tuple(c.code for c in CHANNELS.values() if SCOPES[name](c))
+    return (name,) if name in CHANNELS else ()
 
 
 def get(code: str) -> Channel:
