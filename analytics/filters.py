@@ -4,7 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-CHANNELS = ("storefront", "exhibition", "tmall")
+from analytics import access
+from etl import channels as registry
+
 UNKNOWN = "__unknown__"   # stands for a brand or category the product master does not know
 
 
@@ -18,6 +20,7 @@ class Filters:
     brands: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     products: tuple[str, ...] = ()
+    centers: tuple[str, ...] = ()
 
     def narrowed(self, **changes) -> "Filters":
         return replace(self, **changes)
@@ -34,6 +37,15 @@ def shift_year(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+def center_where(f: Filters | None = None, column: str = "center") -> tuple[str, list]:
+    """The centers the filters ask for, within those the reader may see (analytics.access): every query's
+    condition on its center column, so a reader limited to a center never reads another's rows."""
+    visible = access.visible(f.centers if f else ())
+    if visible is None:
+        return "true", []
+    return f"list_contains(?::varchar[], {column})", [list(visible)]
+
+
 def sales_where(f: Filters, date_column: str = "sale_date") -> tuple[str, list]:
     """WHERE clause over the sales view; values only as parameters, columns from this fixed list."""
     clauses, params = [f"{date_column} between ? and ?"], [f.start, f.end]
@@ -42,17 +54,19 @@ def sales_where(f: Filters, date_column: str = "sale_date") -> tuple[str, list]:
         if values:
             clauses.append(f"list_contains(?::varchar[], {column})")
             params.append(list(values))
-    return " and ".join(clauses), params
+    centers, center_params = center_where(f)
+    return " and ".join([*clauses, centers]), [*params, *center_params]
 
 
 def leads_where(f: Filters) -> tuple[str, list]:
     """WHERE clause over the leads view: the event date in range, brand interest as the brand filter, and
-    nothing when the channel filter leaves out the exhibition channel. (A lead names a brand, not a
+    nothing when the channel filter leaves out every channel that registers leads. (A lead names a brand, not a
     category or product: those filters do not apply, and the page says so.)"""
     clauses, params = ["event_start between ? and ?"], [f.start, f.end]
-    if f.channels and "exhibition" not in f.channels:
+    if f.channels and not set(f.channels) & set(registry.lead_channels()):
         clauses.append("false")
     if f.brands:
         clauses.append("list_contains(?::varchar[], coalesce(brand_interest, '__unknown__'))")
         params.append(list(f.brands))
-    return " and ".join(clauses), params
+    centers, center_params = center_where(f)
+    return " and ".join([*clauses, centers]), [*params, *center_params]

@@ -55,12 +55,14 @@ class Metric:
     channels: str = "all"       # which channels it is about (etl.channels.scope); hidden when filtered out
     up_is_good: bool = True     # a rise shows green (refunds: red)
     card: bool = True           # one of the overview's cards
+    noun: str | None = None     # a count's unit word (catalog key: 家 companies, 個 brands, 項 products)
 
     def value(self, values: dict):
         """The metric from its measures' values (None when a ratio's denominator is zero or missing)."""
         top = clean(values.get(self.measure))
         if self.per is None:
-            return top
+            # a count summed over days comes back as a wide decimal; units keep their three decimals
+            return int(top) if self.unit == "count" and isinstance(top, Decimal) and self.measure != "qty" else top
         bottom = clean(values.get(self.per))
         if not bottom or top is None:
             return None
@@ -80,9 +82,9 @@ METRICS: tuple[Metric, ...] = (
     Metric("refund_rate", "pct", "refunds", per="gross", up_is_good=False),
     Metric("paid_amount", "money", "paid_rmb", channels="paid"),
     Metric("buyer_aov", "money", "paid_rmb", per="buyer_count", channels="paid"),
-    Metric("companies", "count", "company_count", channels="leads", card=False),
-    Metric("brands_on_sale", "count", "brands_sold", card=False),
-    Metric("products_on_sale", "count", "products_listed", channels="orders", card=False),
+    Metric("companies", "count", "company_count", channels="leads", card=False, noun="unit.companies"),
+    Metric("brands_on_sale", "count", "brands_sold", card=False, noun="unit.brands"),
+    Metric("products_on_sale", "count", "products_listed", channels="orders", card=False, noun="unit.products"),
 )
 BY_KEY = {m.key: m for m in METRICS}
 CARDS = tuple(m for m in METRICS if m.card)

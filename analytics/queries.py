@@ -5,9 +5,11 @@ import datetime as dt
 
 import pandas as pd
 
+from analytics import measures, metrics
 from analytics.db import query
-from analytics.filters import Filters, leads_where, sales_where
-from analytics.metrics import ORDER_CHANNELS
+from analytics.filters import Filters, center_where, leads_where, sales_where
+from etl import channels as registry
+from etl.formats import FORMATS
 
 GRAINS = {"day", "week", "month", "quarter", "year"}
 BRAND = "coalesce(brand, '__unknown__')"
@@ -24,7 +26,8 @@ def grain_of(grain: str) -> str:
 
 def date_bounds() -> tuple[dt.date, dt.date] | None:
     """First and last day with a paid sale."""
-    row = query("select min(sale_date) as first, max(sale_date) as last from sales_daily")
+    centers, params = center_where()
+    row = query(f"select min(sale_date) as first, max(sale_date) as last from sales_daily where {centers}", params)
     if row.empty or pd.isna(row.at[0, "first"]):
         return None
     return row.at[0, "first"], row.at[0, "last"]
@@ -35,142 +38,69 @@ def data_span() -> tuple[dt.date, dt.date] | None:
 
     Every 同比 / 环比 is shown only when its windows lie wholly inside this span (metrics.comparison_gap).
     """
-    row = query("""
+    centers, params = center_where()
+    row = query(f"""
         select min(day) as first, max(day) as last from (
-            select min(sale_date) as day from sales_daily union all select max(sale_date) from sales_daily
-            union all select min(event_start) from leads union all select max(event_start) from leads)""")
+            select min(sale_date) as day from sales_daily where {centers}
+            union all select max(sale_date) from sales_daily where {centers}
+            union all select min(event_start) from leads where {centers}
+            union all select max(event_start) from leads where {centers})""", params * 4)
     if row.empty or pd.isna(row.at[0, "first"]):
         return None
     return pd.Timestamp(row.at[0, "first"]).date(), pd.Timestamp(row.at[0, "last"]).date()
 
 
 def freshness() -> pd.DataFrame:
-    """Per channel: the last day with a sale, and when its last file was loaded."""
-    return query("""
+    """Per channel (in the registry's order): the last day with a sale, and when its last file was loaded."""
+    feeds = [(name, fmt.channel) for name, fmt in FORMATS.items() if fmt.channel]
+    centers, params = center_where()
+    return query(f"""
         with last_sale as (
-            select channel, max(sale_date) as last_sale, sum(lines) as lines from sales_daily group by channel
+            select channel, max(sale_date) as last_sale, sum(lines) as lines from sales_daily where {centers} group by channel
         ),
+        feeds as (select unnest(?::varchar[]) as format, unnest(?::varchar[]) as channel),
         last_load as (
-            select
-                case when format = 'storefront_pos' then 'storefront'
-                     when format = 'exhibition_register' then 'exhibition'
-                     when format like 'tmall_%' then 'tmall' end as channel,
-                max(finished_at) as last_loaded,
-                count(*) as files
-            from loads where status = 'loaded' group by 1
-        )
+            select channel, max(finished_at) as last_loaded, count(*) as files
+            from loads join feeds using (format) where status = 'loaded' group by 1
+        ),
+        channels as (select unnest(?::varchar[]) as channel, generate_subscripts(?::varchar[], 1) as position)
         select channel, last_sale, lines, last_loaded, files
-        from last_sale full join last_load using (channel)
-        where channel is not null
-        order by channel""")
+        from channels join (last_sale full join last_load using (channel)) using (channel)
+        order by position""", [*params, [f for f, _ in feeds], [c for _, c in feeds], list(registry.codes()),
+                               list(registry.codes())])
 
 
 def filter_options() -> pd.DataFrame:
     """Every brand, category and product that sold, for the filter widgets."""
+    centers, params = center_where()
     return query(f"""
         select {BRAND} as brand, {CATEGORY} as category, sku, any_value(product_name) as product_name
-        from sales_daily group by all order by brand, category, sku""")
+        from sales_daily where {centers} group by all order by brand, category, sku""", params)
 
 
 # ---- overview ---------------------------------------------------------------------------------
 
-def sales_metrics(where: str) -> str:
-    """The sales side of every overview metric, over the daily marts (definitions: the catalog's help texts).
-
-    Active brands and products sold count those with positive net revenue / units over the whole range;
-    orders come from orders_daily, so only the channel filter applies to them. Orders, units and the
-    revenue of average order value are the order channels' only (metrics.ORDER_CHANNELS): a won deal is
-    counted as a deal, not as an order. Parameters: where's, then start, end, all channels?, channels, order channels.
-    """
-    return f"""
-        with s as (select * from sales_daily where {where}),
-        o as (select coalesce(sum(orders), 0) as orders from orders_daily
-              where sale_date between ? and ? and (? or list_contains(?::varchar[], channel))
-                and list_contains(?::varchar[], channel))
-        select
-            coalesce(sum(net_rmb), 0) as net_revenue,
-            coalesce(sum(net_rmb) filter (where list_contains(?::varchar[], channel)), 0) as order_revenue,
-            (select orders from o) as orders,
-            coalesce(sum(qty) filter (where list_contains(?::varchar[], channel)), 0) as units,
-            (select count(*) from (select brand from s where brand is not null group by brand having sum(net_rmb) > 0)) as active_brands,
-            (select count(*) from (select sku from s where channel <> 'exhibition' and sku is not null group by sku having sum(qty) > 0)) as products_sold,
-            coalesce(sum(gross_rmb), 0) as gross,
-            coalesce(sum(refund_rmb), 0) as refunds
-        from s"""
+def card_wants() -> list[measures.Want]:
+    return [measures.Want(m.key, m) for m in metrics.CARDS]
 
 
 def kpis(f: Filters) -> dict:
-    """Every overview metric over one date range."""
-    where, params = sales_where(f)
-    with_leads = not f.channels or "exhibition" in f.channels
-    order_channels = list(ORDER_CHANNELS)
-    sales = query(sales_metrics(where), [*params, f.start, f.end, not f.channels, list(f.channels), order_channels,
-                                         order_channels, order_channels]).iloc[0].to_dict()
-    if f.brands or f.categories or f.products:
-        # orders_daily knows channels only: a product filter counts distinct orders on the lines themselves
-        sales["orders"] = query(f"select count(distinct (channel, store_or_event, order_id)) as orders from sales "
-                                f"where {where} and is_paid and status <> 'returned' "
-                                f"and list_contains(?::varchar[], channel)", [*params, order_channels]).iat[0, 0]
-    leads = query("""
-        select
-            (select count(*) from leads where event_start between ? and ?) as leads,
-            (select coalesce(sum(deal_amount_rmb), 0) from leads where stage = 'won' and deal_date between ? and ?) as deal_amount
-        """, [f.start, f.end, f.start, f.end]).iloc[0].to_dict()
-    return {**sales, **(leads if with_leads else {"leads": 0, "deal_amount": 0})}
+    """Every overview card's metric over one date range (definitions: analytics.metrics)."""
+    return measures.one(f, card_wants())
 
 
 def deal_fairs(f: Filters) -> list[dt.date]:
     """The months (first days) of the fairs whose won deals are dated in the range: where a period's deals come from."""
-    rows = query("""
+    centers, params = center_where(f)
+    rows = query(f"""
         select distinct date_trunc('month', event_start)::date as fair_month from leads
-        where stage = 'won' and deal_date between ? and ? order by 1""", [f.start, f.end])
+        where stage = 'won' and deal_date between ? and ? and {centers} order by 1""", [f.start, f.end, *params])
     return [pd.Timestamp(d).date() for d in rows["fair_month"]]
 
 
 def kpi_series(f: Filters, grain: str) -> pd.DataFrame:
-    """The overview metrics per period (day/week/month/...) over the filter's range."""
-    grain = grain_of(grain)
-    where, params = sales_where(f)
-    with_leads = not f.channels or "exhibition" in f.channels
-    return query(f"""
-        with s as (
-            select date_trunc(?, sale_date) as period, brand, sku, channel, net_rmb, qty, gross_rmb, refund_rmb,
-                   list_contains(?::varchar[], channel) as is_order_channel
-            from sales_daily where {where}
-        ),
-        totals as (
-            select period, sum(net_rmb) as net_revenue,
-                   coalesce(sum(net_rmb) filter (where is_order_channel), 0) as order_revenue,
-                   coalesce(sum(qty) filter (where is_order_channel), 0) as units,
-                   sum(gross_rmb) as gross, sum(refund_rmb) as refunds
-            from s group by period
-        ),
-        brands as (
-            select period, count(*) as active_brands from (
-                select period, brand from s where brand is not null group by all having sum(net_rmb) > 0) group by period
-        ),
-        products as (
-            select period, count(*) as products_sold from (
-                select period, sku from s where channel <> 'exhibition' and sku is not null group by all having sum(qty) > 0)
-            group by period
-        ),
-        o as (
-            select date_trunc(?, sale_date) as period, sum(orders) as orders from orders_daily
-            where sale_date between ? and ? and (? or list_contains(?::varchar[], channel))
-              and list_contains(?::varchar[], channel) group by 1
-        ),
-        l as (
-            select date_trunc(?, event_start) as period, count(*) as leads
-            from leads where ? and event_start between ? and ? group by 1
-        ),
-        d as (
-            select date_trunc(?, deal_date) as period, sum(deal_amount_rmb) as deal_amount
-            from leads where ? and stage = 'won' and deal_date between ? and ? group by 1
-        )
-        select * from totals full join brands using (period) full join products using (period) full join o using (period)
-        full join l using (period) full join d using (period) order by period""",
-        [grain, list(ORDER_CHANNELS), *params, grain, f.start, f.end, not f.channels, list(f.channels),
-         list(ORDER_CHANNELS), grain, with_leads, f.start, f.end, grain, with_leads, f.start, f.end])
+    """The overview cards' metrics per period (day/week/month/...) over the filter's range."""
+    return measures.evaluate(f, card_wants(), grain_of(grain)).rename(columns={"grp": "period"})
 
 
 def revenue_trend(f: Filters, grain: str) -> pd.DataFrame:
@@ -223,41 +153,35 @@ def largest_drops(f: Filters, n: int = 5) -> pd.DataFrame:
 # ---- annual results ---------------------------------------------------------------------------
 
 def years_with_data() -> list[int]:
-    rows = query("select distinct year(sale_date) as y from sales_daily union select distinct year(event_start) from leads order by 1")
+    centers, params = center_where()
+    rows = query(f"select distinct year(sale_date) as y from sales_daily where {centers} "
+                 f"union select distinct year(event_start) from leads where {centers} order by 1", params * 2)
     return [int(y) for y in rows.iloc[:, 0].dropna()]
 
 
-def annual_results(years: list[int]) -> pd.DataFrame:
-    """Per year, the figures the annual work report states for each channel."""
-    return query("""
-        with y as (select unnest(?::integer[]) as year),
-        s as (
-            select
-                year(sale_date) as year,
-                coalesce(sum(net_rmb) filter (where channel = 'storefront'), 0) as storefront_net_rmb,
-                count(distinct brand) filter (where channel = 'tmall' and brand is not null) as tmall_brands,
-                count(distinct sku) filter (where channel = 'tmall' and sku is not null) as tmall_products,
-                coalesce(sum(net_rmb) filter (where channel = 'tmall'), 0) as tmall_net_rmb
-            from sales_daily where year(sale_date) in (select year from y) group by 1
-        ),
-        l as (
-            select year(event_start) as year, count(distinct company) as exhibition_companies, count(*) as exhibition_leads
-            from leads where year(event_start) in (select year from y) group by 1
-        ),
-        d as (
-            select year(deal_date) as year, coalesce(sum(deal_amount_rmb), 0) as exhibition_deals_rmb, count(*) as exhibition_deals
-            from leads where stage = 'won' and year(deal_date) in (select year from y) group by 1
-        )
-        select * from y left join s using (year) left join l using (year) left join d using (year)
-        order by year""", [years])
+def annual_wants() -> list[measures.Want]:
+    """The figures the annual work report states: each channel's own (etl.channels: Channel.annual)."""
+    return [measures.Want(f"{c.code}.{m}", metrics.get(m), (c.code,)) for c in registry.CHANNELS.values() for m in c.annual]
+
+
+def annual_results(years: list[int], f: Filters | None = None) -> pd.DataFrame:
+    """Per year, the figures the annual work report states for each channel (columns "<channel>.<metric>")."""
+    if not years:
+        return pd.DataFrame({"year": []})
+    whole = Filters(dt.date(min(years), 1, 1), dt.date(max(years), 12, 31), centers=f.centers if f else ())
+    found = measures.evaluate(whole, annual_wants(), "year").rename(columns={"grp": "year"})
+    every = pd.DataFrame({"year": sorted(years)})
+    found["year"] = pd.to_numeric(found["year"]).astype("int64") if len(found) else found["year"]
+    return every.merge(found, on="year", how="left")
 
 
 def monthly_by_channel(year: int) -> pd.DataFrame:
     """Net revenue per month and channel for a year and the year before."""
-    return query("""
+    centers, params = center_where()
+    return query(f"""
         select year(sale_date) as year, month(sale_date) as month, channel, sum(net_rmb) as net_rmb
-        from sales_daily where sale_date between make_date(? - 1, 1, 1) and make_date(?, 12, 31)
-        group by 1, 2, 3 order by 1, 2, 3""", [year, year])
+        from sales_daily where sale_date between make_date(? - 1, 1, 1) and make_date(?, 12, 31) and {centers}
+        group by 1, 2, 3 order by 1, 2, 3""", [year, year, *params])
 
 
 # ---- channels ---------------------------------------------------------------------------------
@@ -265,11 +189,12 @@ def monthly_by_channel(year: int) -> pd.DataFrame:
 def brand_counts(f: Filters, grain: str) -> pd.DataFrame:
     """Brands with sales per period and channel, split into new (first sale ever in that channel) and returning."""
     where, params = sales_where(f)
+    centers, center_params = center_where(f)
     grain = grain_of(grain)
     return query(f"""
         with firsts as (
             select channel, brand, min(date_trunc(?, sale_date)) as first_period
-            from sales_daily where brand is not null group by 1, 2
+            from sales_daily where brand is not null and {centers} group by 1, 2
         ),
         active as (
             select distinct date_trunc(?, sale_date) as period, channel, brand
@@ -279,7 +204,7 @@ def brand_counts(f: Filters, grain: str) -> pd.DataFrame:
                count(*) filter (where period = first_period) as new_brands,
                count(*) filter (where period > first_period) as returning_brands
         from active join firsts using (channel, brand)
-        group by 1, 2 order by 1, 2""", [grain, grain, *params])
+        group by 1, 2 order by 1, 2""", [grain, *center_params, grain, *params])
 
 
 def sales_detail(f: Filters) -> pd.DataFrame:
@@ -415,12 +340,14 @@ def load_history() -> pd.DataFrame:
 
 def barcode_conflicts() -> pd.DataFrame:
     """Barcodes that more than one product carries, how each was resolved, and what sold under it."""
-    return query("""
+    centers, params = center_where(column="d.center")
+    return query(f"""
         select c.code, c.skus, c.product_names, c.standing_sku, c.resolution,
                coalesce(sum(d.lines), 0) as lines, coalesce(sum(d.net_rmb), 0) as net_rmb
         from barcode_conflicts as c
-        left join sales_daily as d on d.sku = coalesce(c.standing_sku, c.code) and d.channel <> 'exhibition'
-        group by all order by c.code""")
+        left join sales_daily as d on d.sku = coalesce(c.standing_sku, c.code)
+            and list_contains(?::varchar[], d.channel) and {centers}
+        group by all order by c.code""", [list(registry.order_channels()), *params])
 
 
 def reject_list(limit: int = 5000) -> pd.DataFrame:
@@ -431,8 +358,10 @@ def reject_list(limit: int = 5000) -> pd.DataFrame:
 
 
 def unknown_products() -> pd.DataFrame:
-    return query("""
+    """Codes sold in the order channels that the product master does not know."""
+    centers, params = center_where()
+    return query(f"""
         select channel, sku as code, any_value(product_name) as product_name, sum(lines) as lines, sum(net_rmb) as net_rmb,
                min(sale_date) as first_sold, max(sale_date) as last_sold
-        from sales_daily where channel <> 'exhibition' and brand is null
-        group by channel, sku order by net_rmb desc, code""")
+        from sales_daily where list_contains(?::varchar[], channel) and brand is null and {centers}
+        group by channel, sku order by net_rmb desc, code""", [list(registry.order_channels()), *params])

@@ -63,7 +63,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("insert or replace into meta values ('schema_version', ?)", [str(config.SCHEMA_VERSION)])
 
 
-MARTS = ("sales_daily", "orders_daily")
+MARTS = ("sales_daily", "orders_daily", "buyers_daily")
 
 
 def build_marts(con: duckdb.DuckDBPyConnection) -> None:

@@ -28,15 +28,15 @@ if span and span[1] < dt.date(year, 12, 31):
 st.markdown(annual_report.statement(results))
 why = widgets.gap_text(results["gap"], span, (dt.date(year - 1, 1, 1), dt.date(year - 1, 12, 31))) if results["gap"] else None
 
-for section in annual_report.SECTIONS:
+for section in annual_report.sections():
     st.subheader(t(f"channel.{section.channel}"))
     cells = st.columns(len(section.figures))
     for cell, figure in zip(cells, section.figures):
         change = annual_report.change(results, figure.key)
-        cell.metric(t(f"annual.{figure.key}"), annual_report.formatted(figure, results[figure.key]),
-                    **fmt.delta(change),
+        cell.metric(figure.label(), annual_report.formatted(figure, results[figure.key]),
+                    **fmt.delta(change, "normal" if metrics.get(figure.metric).up_is_good else "inverse"),
                     delta_description=t("annual.vs_year", year=year - 1) if change is not None else None,
-                    help="\n\n".join(filter(None, (t(f"annual.{figure.key}.help"), why))), border=True)
+                    help="\n\n".join(filter(None, (figure.help(), why))), border=True)
 
 st.subheader(t("annual.monthly"))
 monthly = queries.monthly_by_channel(year)

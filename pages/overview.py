@@ -2,7 +2,8 @@
 import streamlit as st
 
 from analytics import metrics, queries
-from analytics.filters import CHANNELS, Filters
+from analytics.filters import Filters
+from etl import channels as registry
 from ui import charts, fmt, frame, urlstate, widgets
 from ui.filterbar import label_channel, label_unknown
 from ui.i18n import t
@@ -20,7 +21,7 @@ if not bounds:
 left, middle, right = st.container(key="overview_controls").columns([3, 2, 3])   # compact on a phone (ui/style.py)
 period = widgets.choice(t("overview.period"), metrics.PERIODS, "period", "month", "period", left)
 as_of = urlstate.date(t("overview.as_of"), "asof", bounds[1], bounds[0], bounds[1], middle)
-channels = urlstate.multiselect(t("filters.channels"), CHANNELS, "och", label_channel, right, placeholder=t("filters.all"))
+channels = urlstate.multiselect(t("filters.channels"), registry.codes(), "och", label_channel, right, placeholder=t("filters.all"))
 
 base = Filters(bounds[0], as_of, tuple(channels))
 ranges = metrics.comparisons(base, period)

@@ -180,8 +180,8 @@ def test_annual_change_is_the_year_on_the_year_before(demo_app):
     from analytics import queries
     from ui import annual_report
     results = annual_report.figures(queries.annual_results([2020, 2021]), 2021, SPAN)
-    assert results["storefront_net_rmb"] == now and results["storefront_net_rmb_before"] == before
-    assert annual_report.change(results, "storefront_net_rmb") == float((now - before) / before)
+    assert results["storefront.net_revenue"] == now and results["storefront.net_revenue_before"] == before
+    assert annual_report.change(results, "storefront.net_revenue") == float((now - before) / before)
 
 
 def test_the_first_year_has_no_change_and_says_why(demo_app):

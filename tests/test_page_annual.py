@@ -98,10 +98,11 @@ def test_workbook_states_the_figures_as_numbers(small_app):
 
     from ui import annual_report
 
-    results = {"storefront_net_rmb": Decimal("30000000.00"), "storefront_net_rmb_before": Decimal("27000000.00"),
-               "exhibition_companies": 214, "exhibition_companies_before": 180,
-               "exhibition_deals_rmb": Decimal("2240000.00"), "exhibition_deals_rmb_before": None,
-               "tmall_brands": 13, "tmall_brands_before": 9, "tmall_products": 48, "tmall_products_before": 30}
+    results = {"storefront.net_revenue": Decimal("30000000.00"), "storefront.net_revenue_before": Decimal("27000000.00"),
+               "exhibition.companies": 214, "exhibition.companies_before": 180,
+               "exhibition.deal_amount": Decimal("2240000.00"), "exhibition.deal_amount_before": None,
+               "tmall.brands_on_sale": 13, "tmall.brands_on_sale_before": 9, "tmall.products_on_sale": 48,
+               "tmall.products_on_sale_before": 30}
     monthly = pd.DataFrame({"year": [2020, 2020], "month": [1, 1], "channel": ["storefront", "tmall"],
                             "net_rmb": [Decimal("1.50"), Decimal("2.25")]})
     sheet = load_workbook(io.BytesIO(annual_report.workbook(results, monthly, 2020))).active

@@ -25,21 +25,28 @@ def warehouse_kpis(db, start, end, channels=("storefront", "exhibition", "tmall"
         select (select count(*) from leads where event_start between ? and ?),
                (select coalesce(sum(deal_amount_rmb), 0) from leads where stage = 'won' and deal_date between ? and ?)""",
         [start, end, start, end])
+    # Tmall's own: what buyers paid (postage in, refunds not out) by payment day, per distinct buyer
+    (paid, buyers), = warehouse_rows(db, """
+        select coalesce(sum(coalesce(paid_rmb, total_rmb, goods_rmb + coalesce(postage_rmb, 0))), 0),
+               count(distinct buyer_key)
+        from tmall_orders where paid_at is not null and cast(paid_at as date) between ? and ?""", [start, end])
     figures = {"Net revenue": net, "Orders": orders, "Average order value": order_net / orders, "Units sold": units,
                "Active brands": brands, "Products sold": products, "Refund rate": float(refunds / gross)}
     if "exhibition" in channels:   # the exhibition's own cards are shown only when the filter keeps the channel
         figures.update({"Exhibition leads": leads, "Deal amount": deals})
+    if "tmall" in channels:
+        figures.update({"Tmall paid amount": paid, "Tmall spend per buyer": paid / buyers if buyers else None})
     return figures
 
 
 def cards(at, card_values) -> dict:
-    """The last run's cards by label: they are drawn in the order of METRICS (at.metric reads them column-wise),
+    """The last run's cards by label: they are drawn in the order of CARDS (at.metric reads them column-wise),
     the exhibition's own left out when the channel filter leaves exhibitions out."""
     from analytics import metrics
     from ui.i18n import t
 
     channels = tuple(at.multiselect(key="och").value)
-    shown = [m for m in metrics.METRICS if metrics.shown(m, channels)]
+    shown = [m for m in metrics.CARDS if metrics.shown(m, channels)]
     drawn = card_values[-len(shown):]
     assert len(at.metric) == len(shown)
     return {t(f"metric.{metric.key}", "en"): value for metric, (value, _) in zip(shown, drawn)}

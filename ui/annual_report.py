@@ -8,15 +8,37 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics import metrics
+from etl import channels as registry
 from ui import charts, fmt
 from ui.filterbar import label_channel
-from ui.i18n import current, plain, t
+from ui.i18n import current, has, plain, t
 
 
 @dataclass(frozen=True)
 class Figure:
-    key: str
-    unit: str          # money, or a count's catalog unit key
+    """One figure of the report: a channel's metric over its year (etl.channels: Channel.annual)."""
+
+    channel: str
+    metric: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.channel}.{self.metric}"
+
+    @property
+    def unit(self) -> str:
+        """money, or a count's catalog unit key (家 companies, 個 brands, 項 products)."""
+        declared = metrics.get(self.metric)
+        return "money" if declared.unit == "money" else (declared.noun or "count")
+
+    def label(self, lang: str | None = None) -> str:
+        """The report's word for it ("annual.<channel>.<metric>"), else the metric's own name."""
+        key = f"annual.{self.key}"
+        return plain(key if has(key) else f"metric.{self.metric}", lang)
+
+    def help(self) -> str:
+        key = f"annual.{self.key}.help"
+        return t(key if has(key) else f"metric.{self.metric}.help")
 
 
 @dataclass(frozen=True)
@@ -25,19 +47,20 @@ class Section:
     figures: tuple[Figure, ...]
 
 
-SECTIONS = (
-    Section("storefront", (Figure("storefront_net_rmb", "money"),)),
-    Section("exhibition", (Figure("exhibition_companies", "unit.companies"), Figure("exhibition_deals_rmb", "money"))),
-    Section("tmall", (Figure("tmall_brands", "unit.brands"), Figure("tmall_products", "unit.products"))),
-)
-FIGURES = [figure for section in SECTIONS for figure in section.figures]
+def sections() -> list[Section]:
+    """One section per channel, in the registry's order, with the figures it declares."""
+    return [Section(c.code, tuple(Figure(c.code, m) for m in c.annual)) for c in registry.CHANNELS.values()]
+
+
+def all_figures() -> list[Figure]:
+    return [figure for section in sections() for figure in section.figures]
 
 
 def figures(rows: pd.DataFrame, year: int, span=None) -> dict:
     """{figure: value, figure_before: value of the year before, gap: why the years are not compared or None}."""
     by_year = {int(r["year"]): r for r in rows.to_dict("records")}
     out = {"gap": year_gap(year, span)}
-    for figure in FIGURES:
+    for figure in all_figures():
         out[figure.key] = clean(by_year.get(year, {}).get(figure.key))
         out[f"{figure.key}_before"] = clean(by_year.get(year - 1, {}).get(figure.key))
     return out
@@ -61,25 +84,39 @@ def clean(value):
 def formatted(figure: Figure, value, lang: str | None = None) -> str:
     if figure.unit == "money":
         return fmt.money(value or 0, lang)
-    return fmt.count(value or 0, figure.unit, lang)
+    return fmt.count(value or 0, None if figure.unit == "count" else figure.unit, lang)
 
 
 def statement(results: dict, markdown: bool = True, lang: str | None = None) -> str:
-    """The year in one paragraph, worded like the report (as Markdown for the page, as text for the workbook)."""
-    values = {f.key: formatted(f, results[f.key], lang) if f.unit == "money" else fmt.count(results[f.key] or 0)
-              for f in FIGURES}
-    return (t if markdown else plain)("annual.statement", lang, **values)
+    """The year in one paragraph, worded like the report (as Markdown for the page, as text for the workbook):
+    each channel's sentence ("annual.statement.<channel>"), or its figures listed for a channel without one."""
+    text = t if markdown else plain
+    lang = lang or current()
+    sentences = []
+    for section in sections():
+        values = {f.metric: formatted(f, results[f.key], lang) if f.unit == "money" else fmt.count(results[f.key] or 0)
+                  for f in section.figures}
+        key = f"annual.statement.{section.channel}"
+        if has(key):
+            sentences.append(text(key, lang, **values))
+        else:
+            listed = "、" if lang != "en" else ", "
+            figures = listed.join(text("annual.statement.figure", lang, label=f.label(lang), value=values[f.metric])
+                                  for f in section.figures)
+            sentences.append(text("annual.statement.generic", lang, channel=plain(f"channel.{section.channel}", lang),
+                                  figures=figures))
+    return ("; " if lang == "en" else "；").join(sentences) + ("." if lang == "en" else "。")
 
 
 def table(results: dict, year: int) -> pd.DataFrame:
     """The figures as the page shows them: channel, figure, this year, last year, change, all formatted."""
     rows = []
-    for section in SECTIONS:
+    for section in sections():
         for figure in section.figures:
             now, before = results[figure.key], results[f"{figure.key}_before"]
             rows.append({
                 t("common.channel"): label_channel(section.channel),
-                t("annual.figure"): t(f"annual.{figure.key}"),
+                t("annual.figure"): figure.label(),
                 str(year): formatted(figure, now),
                 str(year - 1): formatted(figure, before),
                 t("annual.change"): fmt.signed_pct(change(results, figure.key)) or "–",
@@ -116,10 +153,10 @@ def workbook(results: dict, monthly: pd.DataFrame, year: int, lang: str | None =
     for cell in sheet[4]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
-    for section in SECTIONS:
+    for section in sections():
         for figure in section.figures:
             now, before = results[figure.key], results[f"{figure.key}_before"]
-            sheet.append([channel(section.channel), plain(f"annual.{figure.key}", lang), now, before,
+            sheet.append([channel(section.channel), figure.label(lang), now, before,
                           change(results, figure.key)])
             row = sheet.max_row
             number_format = "#,##0.00" if figure.unit == "money" else "#,##0"
@@ -156,9 +193,9 @@ def monthly_chart(monthly: pd.DataFrame, year: int) -> go.Figure:
     data = charts.in_money_units(numbers, "net_rmb", scale=scale)
     fig = go.Figure()
     this_year = data[data["year"] == year]
-    for channel, color in charts.CHANNEL_COLORS.items():
-        part = this_year[this_year["channel"] == channel]
-        fig.add_bar(x=part["month"], y=part["net_rmb"], name=label_channel(channel), marker_color=color)
+    for declared in registry.CHANNELS.values():
+        part = this_year[this_year["channel"] == declared.code]
+        fig.add_bar(x=part["month"], y=part["net_rmb"], name=label_channel(declared.code), marker_color=declared.color)
     before = data[data["year"] == year - 1].groupby("month", as_index=False)["net_rmb"].sum()
     fig.add_scatter(x=before["month"], y=before["net_rmb"], name=t("annual.last_year_total", year=year - 1),
                     mode="lines+markers", line=dict(color="#555", dash="dot"))

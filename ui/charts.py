@@ -7,11 +7,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from etl import channels as registry
 from ui.filterbar import label_channel, label_unknown
 from ui import safe
 from ui.i18n import current, t
 
-CHANNEL_COLORS = {"storefront": "#C8102E", "exhibition": "#F2A900", "tmall": "#1F6FB2"}
 STAGE_COLORS = {"contacted": "#9AA5B1", "negotiating": "#1F6FB2", "won": "#2E8540", "lost": "#C8102E"}
 SEQUENCE = ["#1F6FB2", "#C8102E", "#F2A900", "#2E8540", "#6F42C1", "#17A2B8", "#FD7E14", "#6C757D"]
 
@@ -115,8 +115,14 @@ def with_channel_labels(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def channel_color(channel: str) -> str | None:
+    """A channel's colour on every chart (etl.channels declares it)."""
+    found = registry.CHANNELS.get(channel)
+    return found.color if found else None
+
+
 def channel_color_map() -> dict[str, str]:
-    return {label_channel(c): color for c, color in CHANNEL_COLORS.items()}
+    return {label_channel(c.code): c.color for c in registry.CHANNELS.values()}
 
 
 def layout(fig: go.Figure, height: int = 360, legend: bool = True) -> go.Figure:
@@ -145,7 +151,7 @@ def channel_bars(frame: pd.DataFrame, x: str, y: str, grain: str = "month", heig
     for channel in dict.fromkeys(data["channel"]):   # channels in order of first appearance
         part = data[data["channel"] == channel]
         label = label_channel(channel)
-        fig.add_bar(x=part[x], y=part[y], name=label, marker_color=CHANNEL_COLORS.get(channel),
+        fig.add_bar(x=part[x], y=part[y], name=label, marker_color=channel_color(channel),
                     customdata=[[channel]] * len(part), legendgroup=label, width=bar_width(grain),
                     hovertemplate=f"{label}<br>%{{x}}<br>%{{y:,.2f}}<extra></extra>")
     fig.update_layout(barmode="relative")

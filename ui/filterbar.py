@@ -6,7 +6,8 @@ import datetime as dt
 import streamlit as st
 
 from analytics import queries
-from analytics.filters import CHANNELS, UNKNOWN, Filters
+from analytics.filters import UNKNOWN, Filters
+from etl import channels as registry
 from ui import urlstate
 from ui.i18n import t
 
@@ -30,7 +31,7 @@ def render(bounds: tuple[dt.date, dt.date]) -> Filters:
         st.subheader(t("filters.title"))
         start = urlstate.date(t("filters.from"), KEYS["start"], first, first, last)
         end = urlstate.date(t("filters.to"), KEYS["end"], last, first, last)
-        channels = urlstate.multiselect(t("filters.channels"), CHANNELS, KEYS["channels"], label_channel,
+        channels = urlstate.multiselect(t("filters.channels"), registry.codes(), KEYS["channels"], label_channel,
                                         placeholder=t("filters.all"))
         brands = urlstate.multiselect(t("filters.brands"), sorted(options["brand"].unique()), KEYS["brands"],
                                       label_unknown, placeholder=t("filters.all"))

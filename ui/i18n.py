@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from etl import channels as registry
 from ui import safe
 from ui.catalog import CATALOG
 
@@ -36,8 +37,7 @@ def t(key: str, lang: str | None = None, **values) -> str:
 
     Every text of the catalog is shown through Streamlit's Markdown, so a value filled in (a brand, a file name,
     an address: data, not ours) is escaped to show as written, never as a link, image or icon (ui.safe)."""
-    entry = CATALOG[key]
-    text = entry[LANGUAGES.index(lang or current())]
+    text = entry(key)[LANGUAGES.index(lang or current())]
     if not values:
         return text
     return text.format(**{name: safe.markdown(v) if isinstance(v, str) else v for name, v in values.items()})
@@ -45,10 +45,20 @@ def t(key: str, lang: str | None = None, **values) -> str:
 
 def plain(key: str, lang: str | None = None, **values) -> str:
     """The catalog text with its values as written, for where no Markdown is rendered (a workbook, a chart)."""
-    entry = CATALOG[key]
-    text = entry[LANGUAGES.index(lang or current())]
+    text = entry(key)[LANGUAGES.index(lang or current())]
     return text.format(**values) if values else text
 
 
+def entry(key: str) -> tuple[str, str, str]:
+    """A catalog entry; a channel's name ("channel.<code>") comes from its declaration (etl.channels)."""
+    if key.startswith("channel.") and key[len("channel."):] in registry.CHANNELS:
+        return registry.CHANNELS[key[len("channel."):]].labels
+    return CATALOG[key]
+
+
 def has(key: str) -> bool:
-    return key in CATALOG
+    try:
+        entry(key)
+    except KeyError:
+        return False
+    return True

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from etl import channels as registry
 from ui.filterbar import label_channel, label_unknown
 from ui.i18n import t
 
@@ -58,7 +59,7 @@ def pinned(table: str, config: dict) -> dict:
 
 def sales_detail(detail: pd.DataFrame) -> pd.DataFrame:
     shown = detail.copy()
-    deals = shown["channel"] == "exhibition"
+    deals = shown["channel"].isin(registry.scope("deals"))   # a deal is sold by brand: no category or product
     shown["channel"] = labelled(shown["channel"], label_channel)
     shown["brand"] = labelled(shown["brand"], label_unknown)
     shown["category"] = labelled(shown["category"], label_unknown).mask(deals, NOT_A_PRODUCT)

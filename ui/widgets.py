@@ -28,7 +28,7 @@ def kpi_cards(values: dict, last_year: dict, previous: dict, series: pd.DataFram
     """
     gaps = metrics.comparison_gaps(ranges, span)
     windows = {name: (ranges[name].start, ranges[name].end) for name in gaps}
-    shown = [m for m in metrics.METRICS if metrics.shown(m, channels)]
+    shown = [m for m in metrics.CARDS if metrics.shown(m, channels)]
     scale = money_scale([metrics.value(m.key, values) for m in shown if m.unit == "money"])
     # one row that wraps, in reading order: three cards a row on a desktop, two on a phone (ui/style.py)
     grid = st.container(horizontal=True, key="kpi_cards", gap="small")
@@ -41,7 +41,7 @@ def kpi_cards(values: dict, last_year: dict, previous: dict, series: pd.DataFram
             st.metric(
                 t(f"metric.{metric.key}"),
                 money_in(now, scale) if metric.unit == "money" else fmt.metric_value(now, metric.unit),
-                **fmt.delta(yoy, "inverse" if metric.key == "refund_rate" else "normal"),
+                **fmt.delta(yoy, "normal" if metric.up_is_good else "inverse"),
                 delta_description=t("delta.yoy") if yoy is not None else None,
                 help=card_help(metric, gaps["last_year"], span, windows["last_year"], deal_fairs),
                 chart_data=spark or None,
@@ -59,7 +59,7 @@ def kpi_cards(values: dict, last_year: dict, previous: dict, series: pd.DataFram
 def card_help(metric, yoy_gap: str | None, span, earlier: tuple, deal_fairs: list | None) -> str:
     """A card's definition, where its deals come from (deal amount), and why 同比 is missing when it is."""
     parts = [t(f"metric.{metric.key}.help")]
-    if metric.channel == "exhibition" and deal_fairs is not None:
+    if metric.channels in ("deals", "leads") and deal_fairs is not None:   # fairs date leads, deals their own day
         parts.append(t("metric.deal_amount.fairs", fairs=fair_months(deal_fairs)) if deal_fairs
                      else t("metric.deal_amount.no_fairs"))
     if yoy_gap:
