@@ -16,6 +16,7 @@ ANALYST_PAGES = ("channels", "brands", "leads")   # the pages the shared filter 
 PAGES = (
     ("overview", ":material/dashboard:"),
     ("annual", ":material/workspace_premium:"),
+    ("network", ":material/hub:"),
     ("channels", ":material/stacked_bar_chart:"),
     ("brands", ":material/sell:"),
     ("leads", ":material/handshake:"),
@@ -63,6 +64,7 @@ def main(force_page: str | None = None) -> None:
     available = pages(access.pages, force_page or "overview")
     page = st.navigation(list(available.values()))   # before anything slow, so the sidebar never shows raw file names
     frame.ensure_warehouse()
+    filterbar.pick_centers(queries.centers())   # every query below reads only the centers picked (analytics.access)
     name = next(n for n, p in available.items() if p is page)
     if name in ANALYST_PAGES:
         bounds = queries.date_bounds()

@@ -6,6 +6,8 @@ import contextvars
 
 # None: every center; a tuple: only these (possibly none at all)
 _allowed: contextvars.ContextVar[tuple[str, ...] | None] = contextvars.ContextVar("allowed_centers", default=None)
+# the centers the reader picked in the frame (the URL's center=…): every query's default; empty: all they may see
+_chosen: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar("chosen_centers", default=())
 
 
 def allowed() -> tuple[str, ...] | None:
@@ -18,6 +20,15 @@ def allow(centers: tuple[str, ...] | None) -> None:
     _allowed.set(tuple(centers) if centers is not None else None)
 
 
+def choose(centers: tuple[str, ...] = ()) -> None:
+    """The centers picked for this run: queries that name none read these (still within the limit)."""
+    _chosen.set(tuple(centers))
+
+
+def chosen() -> tuple[str, ...]:
+    return _chosen.get()
+
+
 @contextlib.contextmanager
 def limited(centers: tuple[str, ...] | None):
     """The limit for the length of a block (tests, and work done for a reader outside a page run)."""
@@ -28,11 +39,12 @@ def limited(centers: tuple[str, ...] | None):
         _allowed.reset(token)
 
 
-def visible(asked: tuple[str, ...] = ()) -> tuple[str, ...] | None:
-    """The centers a query may read: those asked for (all when none are), within the reader's limit.
+def visible(asked: tuple[str, ...] = (), picked: bool = True) -> tuple[str, ...] | None:
+    """The centers a query may read: those asked for (else those picked, else all), within the reader's limit.
 
     None means no condition at all; an empty tuple means nothing may be read."""
     limit = allowed()
+    asked = tuple(asked) or (chosen() if picked else ())
     if limit is None:
         return tuple(asked) or None
     return tuple(c for c in asked if c in limit) if asked else limit

@@ -37,10 +37,11 @@ def shift_year(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def center_where(f: Filters | None = None, column: str = "center") -> tuple[str, list]:
-    """The centers the filters ask for, within those the reader may see (analytics.access): every query's
-    condition on its center column, so a reader limited to a center never reads another's rows."""
-    visible = access.visible(f.centers if f else ())
+def center_where(f: Filters | None = None, column: str = "center", picked: bool = True) -> tuple[str, list]:
+    """The centers the filters ask for (else those picked in the frame), within those the reader may see
+    (analytics.access): every query's condition on its center column, so a reader limited to a center never
+    reads another's rows. picked=False ignores the frame's pick (the picker's own options)."""
+    visible = access.visible(f.centers if f else (), picked)
     if visible is None:
         return "true", []
     return f"list_contains(?::varchar[], {column})", [list(visible)]

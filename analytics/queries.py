@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pandas as pd
 
-from analytics import measures, metrics
+from analytics import access, measures, metrics
 from analytics.db import query
 from analytics.filters import Filters, center_where, leads_where, sales_where
 from etl import channels as registry
@@ -68,6 +69,12 @@ def freshness() -> pd.DataFrame:
         from channels join (last_sale full join last_load using (channel)) using (channel)
         order by position""", [*params, [f for f, _ in feeds], [c for _, c in feeds], list(registry.codes()),
                                list(registry.codes())])
+
+
+def centers() -> pd.DataFrame:
+    """The centers the reader may see (whatever the frame's pick), in code order: code, name, city, opening day."""
+    where, params = center_where(picked=False)
+    return query(f"select center, center_name, city, opened_on from centers where {where} order by center", params)
 
 
 def filter_options() -> pd.DataFrame:
@@ -182,6 +189,34 @@ def monthly_by_channel(year: int) -> pd.DataFrame:
         select year(sale_date) as year, month(sale_date) as month, channel, sum(net_rmb) as net_rmb
         from sales_daily where sale_date between make_date(? - 1, 1, 1) and make_date(?, 12, 31) and {centers}
         group by 1, 2, 3 order by 1, 2, 3""", [year, year, *params])
+
+
+# ---- network of centers -----------------------------------------------------------------------
+
+def center_revenue(f: Filters) -> pd.DataFrame:
+    """Per center the reader may see (of those picked): net revenue over the range, the same dates a year
+    earlier, and its share of the network; centers without sales in the range are listed with zero."""
+    want = [measures.Want("net_rmb", metrics.get("net_revenue"))]
+    now = measures.evaluate(f, want, "center").rename(columns={"grp": "center"})
+    before = measures.evaluate(f.shifted_years(-1), want, "center").rename(
+        columns={"grp": "center", "net_rmb": "net_rmb_last_year"})
+    listed = centers()
+    picked = f.centers or access.chosen()
+    if picked:
+        listed = listed[listed["center"].isin(picked)]
+    out = listed.merge(now, on="center", how="left").merge(before, on="center", how="left")
+    out["net_rmb"] = out["net_rmb"].map(lambda v: v if v is not None and v == v else Decimal(0))
+    total = sum(out["net_rmb"], Decimal(0))
+    out["share"] = [float(v / total) if total else None for v in out["net_rmb"]]
+    return out.sort_values(["net_rmb", "center"], ascending=[False, True], ignore_index=True)
+
+
+def center_channel_revenue(f: Filters) -> pd.DataFrame:
+    """Net revenue per center and channel over the range (the network chart)."""
+    where, params = sales_where(f)
+    return query(f"""
+        select center, channel, sum(net_rmb) as net_rmb from sales_daily where {where}
+        group by 1, 2 order by 1, 2""", params)
 
 
 # ---- channels ---------------------------------------------------------------------------------

@@ -9,14 +9,15 @@ from pathlib import Path
 
 import streamlit as st
 
+from analytics import access as reader_access
 from ui.i18n import t
 
 log = logging.getLogger(__name__)
 
-PAGES = ("overview", "annual", "channels", "brands", "leads", "data")
+PAGES = ("overview", "annual", "network", "channels", "brands", "leads", "data")
 ROLE_PAGES = {
-    "leadership": ("overview", "annual"),
-    "analyst": ("overview", "annual", "channels", "brands", "leads"),
+    "leadership": ("overview", "annual", "network"),
+    "analyst": ("overview", "annual", "network", "channels", "brands", "leads"),
     "manager": PAGES,
     "admin": PAGES,
 }
@@ -35,19 +36,36 @@ class Access:
     can_export: bool
     role: str | None = None
     email: str | None = None
+    centers: tuple[str, ...] | None = None   # the only centers whose rows the reader sees; None: every center
 
 
 OPEN = Access(PAGES, can_upload=True, can_export=True)
-NOTHING = Access((), can_upload=False, can_export=False)
+NOTHING = Access((), can_upload=False, can_export=False, centers=())
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What [roles] gives an address: a role, and the centers it is limited to (None: all of them)."""
+
+    role: str
+    centers: tuple[str, ...] | None = None
 
 
 # ---- pure rules -------------------------------------------------------------------------------
 
 def role_of(email: str | None, secrets: Mapping) -> str | None:
-    """The role [roles] gives an address: its own entry, else its domain's ("@example.com"), else None.
+    """The role [roles] gives an address (see grant_of), or None."""
+    grant = grant_of(email, secrets)
+    return grant.role if grant else None
 
-    Addresses compare without case. An entry naming no known role gives no role (and is logged), so a
-    typo locks a reader out rather than letting them in.
+
+def grant_of(email: str | None, secrets: Mapping) -> Grant | None:
+    """What [roles] gives an address: its own entry, else its domain's ("@example.com"), else None.
+
+    An entry is a role (`"chen@…" = "analyst"`) or a table limiting it to centers
+    (`"lin@…" = { role = "manager", centers = ["NJ"] }`). Addresses compare without case. An entry naming no
+    known role, or centers that are not a non-empty list of codes, gives nothing (and is logged), so a typo
+    locks a reader out rather than letting them in or showing them every center.
     """
     if not email or "@" not in email:
         return None
@@ -57,12 +75,30 @@ def role_of(email: str | None, secrets: Mapping) -> str | None:
         return None
     for key in (address, "@" + address.rpartition("@")[2]):
         if key in roles:
-            role = str(roles[key]).strip().lower()
-            if role in ROLE_PAGES:
-                return role
-            log.warning("[roles] gives %s the unknown role %r; no access", key, roles[key])
-            return None
+            return parsed_grant(key, roles[key])
     return None
+
+
+def parsed_grant(key: str, entry) -> Grant | None:
+    centers = None
+    if isinstance(entry, Mapping):
+        unknown = set(entry) - {"role", "centers"}
+        if unknown:
+            log.warning("[roles] entry %s has unknown keys %s; no access", key, sorted(unknown))
+            return None
+        if "centers" in entry:
+            found = entry["centers"]
+            if (not isinstance(found, (list, tuple)) or not found
+                    or not all(isinstance(c, str) and c.strip() for c in found)):
+                log.warning("[roles] entry %s: centers must be a non-empty list of center codes; no access", key)
+                return None
+            centers = tuple(dict.fromkeys(c.strip() for c in found))
+        entry = entry.get("role", "")
+    role = str(entry).strip().lower()
+    if role not in ROLE_PAGES:
+        log.warning("[roles] gives %s the unknown role %r; no access", key, entry)
+        return None
+    return Grant(role, centers)
 
 
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -89,10 +125,11 @@ def access_for(user: Mapping, secrets: Mapping) -> Access:
     """A logged-in user's access; an address the provider does not mark verified (email_verified the boolean
     true: missing, "false", "true" as text or 1 are not) gets none."""
     email = user.get("email")
-    role = role_of(email, secrets) if user.get("email_verified") is True else None
-    if role is None:
-        return Access((), False, False, None, email)
-    return Access(pages_for(role), role in UPLOADERS, role in EXPORTERS, role, email)
+    grant = grant_of(email, secrets) if user.get("email_verified") is True else None
+    if grant is None:
+        return Access((), False, False, None, email, centers=())
+    role = grant.role
+    return Access(pages_for(role), role in UPLOADERS, role in EXPORTERS, role, email, grant.centers)
 
 
 def providers(auth: Mapping) -> list[str | None]:
@@ -191,8 +228,10 @@ def identity(access: Access, container=st.sidebar) -> None:
 
 
 def remember(access: Access) -> None:
-    """Pages read what the reader may do from here; the router sets it on every run."""
+    """Pages read what the reader may do from here, and every query the centers it may see (analytics.access);
+    the router sets both on every run, before any page or query."""
     st.session_state[SESSION_KEY] = access
+    reader_access.allow(access.centers)
 
 
 def current() -> Access:

@@ -158,6 +158,26 @@ def channel_bars(frame: pd.DataFrame, x: str, y: str, grain: str = "month", heig
     return date_axis(money_axis(layout(fig, height), scale=scale), grain, data[x])
 
 
+def center_bars(frame: pd.DataFrame, names: dict, height: int = 320) -> go.Figure:
+    """Net revenue per center, one horizontal bar each (the largest on top), stacked by channel."""
+    numbers = as_numbers(frame, "net_rmb")
+    totals = numbers.groupby("center")["net_rmb"].sum().sort_values() if not numbers.empty else pd.Series(dtype=float)
+    scale = money_scale(largest(totals))
+    data = in_money_units(numbers, "net_rmb", scale=scale)
+    order = [safe.plotly(names.get(c, c)) for c in totals.index]
+    fig = go.Figure()
+    for declared in registry.CHANNELS.values():
+        part = data[data["channel"] == declared.code]
+        if part.empty:
+            continue
+        label = label_channel(declared.code)
+        fig.add_bar(y=[safe.plotly(names.get(c, c)) for c in part["center"]], x=part["net_rmb"], orientation="h",
+                    name=label, marker_color=declared.color, hovertemplate=f"{label}<br>%{{y}}<br>%{{x:,.2f}}<extra></extra>")
+    fig.update_layout(barmode="relative")
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=order)
+    return money_axis(layout(fig, height), axis="x", scale=scale)
+
+
 def horizontal_bars(frame: pd.DataFrame, value: str, label: str, value_label: str | None = None,
                     color: str = "#1F6FB2", height: int = 360) -> go.Figure:
     """Ranked bars, the first on top; money when value_label is None (scaled to the reader's unit), else a plain count."""

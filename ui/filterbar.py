@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
-from analytics import queries
+from analytics import access, queries
 from analytics.filters import UNKNOWN, Filters
 from etl import channels as registry
 from ui import urlstate
 from ui.i18n import t
 
-KEYS = {"start": "from", "end": "to", "channels": "ch", "brands": "brand", "categories": "cat", "products": "sku"}
+KEYS = {"centers": "center", "start": "from", "end": "to", "channels": "ch", "brands": "brand", "categories": "cat", "products": "sku"}
 
 
 def label_channel(channel: str) -> str:
@@ -20,6 +21,20 @@ def label_channel(channel: str) -> str:
 
 def label_unknown(value: str) -> str:
     return t("common.unknown") if value == UNKNOWN else value
+
+
+def pick_centers(centers: pd.DataFrame) -> tuple[str, ...]:
+    """The center picker at the top of the sidebar, kept in the URL (center=…), shown when the reader may see
+    more than one center; every query of the run reads only the centers picked (none picked: all of them)."""
+    codes = tuple(centers["center"])
+    picked = ()
+    if len(codes) > 1:
+        names = dict(zip(centers["center"], centers["center_name"].fillna(centers["center"])))
+        picked = tuple(urlstate.multiselect(t("filters.centers"), codes, KEYS["centers"],
+                                            lambda c: f"{names.get(c) or c} · {c}", container=st.sidebar,
+                                            placeholder=t("filters.all_centers")))
+    access.choose(picked)
+    return picked
 
 
 def render(bounds: tuple[dt.date, dt.date]) -> Filters:
@@ -45,7 +60,7 @@ def render(bounds: tuple[dt.date, dt.date]) -> Filters:
         st.button(t("filters.reset"), on_click=reset, args=(bounds,), width="stretch")
     if start > end:
         start, end = end, start
-    return Filters(start, end, tuple(channels), tuple(brands), tuple(categories), tuple(products))
+    return Filters(start, end, tuple(channels), tuple(brands), tuple(categories), tuple(products), access.chosen())
 
 
 def reset(bounds: tuple[dt.date, dt.date]) -> None:

@@ -43,6 +43,7 @@ KEY_COLUMNS = {
     "unknown": ("code", "net_rmb"),
     "barcode_conflicts": ("code", "resolution"),
     "freshness": ("channel", "last_sale"),
+    "network": ("center_name", "net_rmb", "change_pct"),
 }
 
 
@@ -130,6 +131,35 @@ def brand_board_config(why: str | None = None) -> dict:
         "change_pct": st.column_config.NumberColumn(t("brands.change"), format="percent", help=why),
         "products": st.column_config.NumberColumn(t("brands.products")),
         "channels": t("col.channels"),
+    })
+
+
+def network_changes(board: pd.DataFrame, gap: str | None) -> pd.DataFrame:
+    """Each center's change on the same dates a year earlier, blank (–) when not like for like or new."""
+    from analytics import metrics
+
+    board = board.copy()
+    board["change_pct"] = [metrics.compared(now, before, gap)
+                           for now, before in zip(board["net_rmb"], board["net_rmb_last_year"])]
+    if gap:
+        board["net_rmb_last_year"] = None
+    return board
+
+
+def network(board: pd.DataFrame) -> pd.DataFrame:
+    """The centers side by side, as the network page shows and exports them."""
+    return board[["center_name", "center", "city", "net_rmb", "share", "net_rmb_last_year", "change_pct"]]
+
+
+def network_config(why: str | None = None) -> dict:
+    return pinned("network", {
+        "center_name": t("col.center_name"),
+        "center": t("col.center"),
+        "city": t("col.city"),
+        "net_rmb": money_column("col.net_rmb"),
+        "share": st.column_config.ProgressColumn(t("col.share"), format="percent", min_value=0, max_value=1),
+        "net_rmb_last_year": st.column_config.NumberColumn(t("col.net_rmb_last_year"), format="accounting", help=why),
+        "change_pct": st.column_config.NumberColumn(t("col.change_pct"), format="percent", help=why),
     })
 
 
