@@ -30,10 +30,10 @@ why = widgets.gap_text(results["gap"], span, (dt.date(year - 1, 1, 1), dt.date(y
 
 for section in annual_report.sections():
     st.subheader(t(f"channel.{section.channel}"))
-    cells = st.columns(len(section.figures))
-    for cell, figure in zip(cells, section.figures):
+    row = widgets.card_row(f"annual_{section.channel}")
+    for figure in section.figures:
         change = annual_report.change(results, figure.key)
-        cell.metric(figure.label(), annual_report.formatted(figure, results[figure.key]),
+        row.metric(figure.label(), annual_report.formatted(figure, results[figure.key]),
                     **fmt.delta(change, "normal" if metrics.get(figure.metric).up_is_good else "inverse"),
                     delta_description=t("annual.vs_year", year=year - 1) if change is not None else None,
                     help="\n\n".join(filter(None, (figure.help(), why))), border=True)

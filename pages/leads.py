@@ -16,12 +16,12 @@ stages = queries.lead_stages(filters).set_index("stage")
 count = lambda stage: int(stages["leads"].get(stage, 0))  # noqa: E731
 total = int(stages["leads"].sum())
 won = count("won")
-cards = st.columns(5)
-cards[0].metric(t("leads.leads"), fmt.count(total), help=t("leads.leads_help"), border=True)
-cards[1].metric(t("leads.companies"), fmt.count(queries.lead_table(filters)["company"].nunique(), "unit.companies"), border=True)
-cards[2].metric(t("leads.won"), fmt.count(won), border=True)
-cards[3].metric(t("leads.conversion"), fmt.pct(won / total if total else None), help=t("leads.conversion_help"), border=True)
-cards[4].metric(t("leads.deal_amount"), fmt.money(stages["deal_amount_rmb"].sum() if total else 0), border=True)
+cards = widgets.card_row("leads")
+cards.metric(t("leads.leads"), fmt.count(total), help=t("leads.leads_help"), border=True)
+cards.metric(t("leads.companies"), fmt.count(queries.lead_table(filters)["company"].nunique(), "unit.companies"), border=True)
+cards.metric(t("leads.won"), fmt.count(won), border=True)
+cards.metric(t("leads.conversion"), fmt.pct(won / total if total else None), help=t("leads.conversion_help"), border=True)
+cards.metric(t("leads.deal_amount"), fmt.money(stages["deal_amount_rmb"].sum() if total else 0), border=True)
 
 funnel_col, event_col = st.columns([1, 2])
 with funnel_col:

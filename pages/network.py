@@ -27,14 +27,12 @@ board = tables.network_changes(queries.center_revenue(period), gap)
 st.caption(t("network.range", start=fmt.day(period.start), end=fmt.day(period.end)))
 
 total, total_before = sum(board["net_rmb"]), board["net_rmb_last_year"].dropna().sum()
-cards = st.container(horizontal=True, key="network_cards", gap="small")
-with cards.container(key="network_card_centers"):
-    st.metric(t("network.centers"), fmt.count(len(board)), border=True)
-with cards.container(key="network_card_net"):
-    change = metrics.compared(total, total_before, gap)
-    st.metric(t("metric.net_revenue"), fmt.money(total), **fmt.delta(change), border=True,
-              delta_description=t("delta.yoy") if change is not None else None,
-              help="\n\n".join(filter(None, (t("network.net.help"), why))))
+cards = widgets.card_row("network")
+cards.metric(t("network.centers"), fmt.count(len(board)), border=True)
+change = metrics.compared(total, total_before, gap)
+cards.metric(t("metric.net_revenue"), fmt.money(total), **fmt.delta(change), border=True,
+             delta_description=t("delta.yoy") if change is not None else None,
+             help="\n\n".join(filter(None, (t("network.net.help"), why))))
 
 st.subheader(t("network.by_center"))
 names = dict(zip(board["center"], board["center_name"].fillna(board["center"])))

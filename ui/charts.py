@@ -133,6 +133,8 @@ def layout(fig: go.Figure, height: int = 360, legend: bool = True) -> go.Figure:
         showlegend=legend,
         hovermode="closest",
         separators=".,",
+        # the toolbar stands down the right edge: across the top it covered the legend on a phone
+        modebar=dict(orientation="v"),
     )
     fig.update_xaxes(title_text="")
     return fig

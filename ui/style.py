@@ -11,7 +11,10 @@ CSS = """
 /* KPI cards: one wrapping row in reading order, three a row on a desktop, two on a phone (a manager sees four
    values on the first screen of a 390 px phone) */
 .st-key-kpi_cards > div, .st-key-kpi_cards [class*="st-key-kpi_card_"] { flex: 1 1 calc(33% - 1rem); min-width: calc(33% - 1rem); }
+/* every other row of cards (widgets.card_row): as many a row as fit on a desktop, two a row on a phone */
+[class*="st-key-cards_"] > div { flex: 1 1 calc(25% - 1rem); min-width: 10rem; }
 @media (max-width: 640px) {
+  [class*="st-key-cards_"] > div { flex: 1 1 calc(50% - 0.5rem); min-width: calc(50% - 0.5rem); }
   .st-key-kpi_cards > div, .st-key-kpi_cards [class*="st-key-kpi_card_"] { flex: 1 1 calc(50% - 0.5rem); min-width: calc(50% - 0.5rem); }
   [data-testid="stMetric"] { padding: 0.4rem 0.5rem; }
   [data-testid="stMetricValue"] { font-size: 1.25rem; }

@@ -56,6 +56,11 @@ def kpi_cards(values: dict, last_year: dict, previous: dict, series: pd.DataFram
                 st.caption(t("delta.pop_line", change=fmt.signed_pct(pop) or "–"))
 
 
+def card_row(name: str):
+    """A row of metric cards that wraps in reading order: several a row on a desktop, two on a phone (ui/style.py)."""
+    return st.container(horizontal=True, key=f"cards_{name}", gap="small")
+
+
 def card_help(metric, yoy_gap: str | None, span, earlier: tuple, deal_fairs: list | None) -> str:
     """A card's definition, where its deals come from (deal amount), and why 同比 is missing when it is."""
     parts = [t(f"metric.{metric.key}.help")]
