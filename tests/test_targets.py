@@ -221,7 +221,7 @@ def targets_app(tmp_path, monkeypatch):
     files = [write_csv(tmp_path / "pos.csv", sales),
              targets_csv(tmp_path, ["2021", "4", "SH", "storefront", "4000"], ["2021", "4", "NJ", "storefront", "2000"],
                          ["2021", "", "", "storefront", "70000"], ["2021", "", "SH", "tmall", "9000"],
-                         ["2021", "5", "SH", "storefront", "5000"])]
+                         ["2021", "5", "SH", "storefront", "5000"], ["2021", "", "NJ", "storefront", "8000"])]
     db = tmp_path / "warehouse.duckdb"
     assert all(r.status == "loaded" for r in pipeline.load_paths(db, files))
     monkeypatch.setenv("TPC_DB", str(db))
@@ -239,9 +239,13 @@ def test_a_months_target_is_its_centers_summed_and_a_years_its_own_row(targets_a
     assert [(r["channel"], r["target_rmb"], r["from_centers"], r["from_months"]) for r in year.to_dict("records")] == [
         ("storefront", Decimal("70000.00"), False, False), ("tmall", Decimal("9000.00"), True, False)]
     # SH's year: its months summed (4,000 + 5,000) for the storefront, its own row for Tmall
-    assert targets.period_target(2021, None, "SH", ("storefront",)) == Decimal("9000.00")
-    assert targets.period_target(2021, None, "SH") == Decimal("18000.00")
+    assert targets.period_target(2021, None, ("SH",), ("storefront",)) == Decimal("9000.00")
+    assert targets.period_target(2021, None, ("SH",)) == Decimal("18000.00")
+    # SH has months only, NJ a year of its own beside its April: each center's year is resolved on its own
+    assert targets.period_target(2021, None, ("SH", "NJ"), ("storefront",)) == Decimal("17000.00")   # 9,000 + 8,000
+    assert targets.period_target(2021, None, ("NJ",), ("storefront",)) == Decimal("8000.00")
     assert targets.period_target(2021, 6) is None
+    assert targets.period_target(2021, 4, ()) is None                 # no center at all: nothing to read
     assert targets.period_target(2021, 4, channels=("tmall",)) is None
 
 
@@ -267,3 +271,11 @@ def test_the_pace_of_each_channel_with_a_target(targets_app):
         (("storefront",), Decimal("70000.00"), Decimal("2000.00")), (("tmall",), Decimal("9000.00"), Decimal("0.00"))]
     # Tmall never sold, last year either: a straight line, 100 of 365 days by 10 April
     assert paces[1].basis == "straight" and paces[1].expected_share == Decimal(100) / Decimal(365)
+
+
+def test_the_center_condition_is_left_out_for_the_network():
+    from analytics.targets import scope
+
+    assert scope((), None) == ("", [])    # sales_daily has no center column yet: the network asks nothing of it
+    assert scope(("tmall",), ("SH", "NJ")) == (
+        " and list_contains(?::varchar[], channel) and list_contains(?::varchar[], center)", [["tmall"], ["SH", "NJ"]])
