@@ -279,3 +279,21 @@ def test_the_center_condition_is_left_out_for_the_network():
     assert scope((), None) == ("", [])    # sales_daily has no center column yet: the network asks nothing of it
     assert scope(("tmall",), ("SH", "NJ")) == (
         " and list_contains(?::varchar[], channel) and list_contains(?::varchar[], center)", [["tmall"], ["SH", "NJ"]])
+
+
+def test_the_demo_loads_its_targets_and_paces_2020_against_them(demo_app):
+    from analytics import targets
+
+    year = {r["channel"]: r["target_rmb"] for r in targets.channel_targets(2021).to_dict("records")}
+    # the year before's actual plus the growth: 30,000,000 x 1.08; 2,240,000 x 1.06
+    assert (year["storefront"], year["exhibition"]) == (Decimal("32400000.00"), Decimal("2374400.00"))
+    # the centers' months add up to the network's year: SH 50%, NJ 30%, XM 20%
+    assert targets.period_target(2021, None, ("SH", "NJ", "XM"), ("storefront",)) == Decimal("32400000.00")
+    assert targets.period_target(2021, None, ("NJ",), ("storefront",)) == Decimal("9720000.00")
+    # 2020's storefront: 30,000,000 sold against 26,503,870 x 1.08 = 28,624,180 (whole yuan)
+    storefront = targets.period_pace(2020, None, D(2020, 12, 31), channels=("storefront",))
+    assert (storefront.target, storefront.actual, storefront.expected_share, storefront.projected) == (
+        Decimal("28624180.00"), Decimal("30000000.00"), 1, Decimal("30000000.00"))
+    # the 2020 lockdown: by 20 February the storefront had sold a small part of what 2019's shape expected
+    february = targets.period_pace(2020, 2, D(2020, 2, 20), channels=("storefront",))
+    assert february.basis == "last_year" and february.pace < Decimal("0.1")
