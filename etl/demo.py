@@ -214,7 +214,7 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED, on_file=None) -> list[Path
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
-    total = 1 + len(YEARS) * 4    # master; per year a POS export, a register, a Tmall order and item report
+    total = 2 + len(YEARS) * 4    # master; per year a POS export, a register, a Tmall order and item report; targets
 
     def wrote(*new: Path) -> None:
         for path in new:
@@ -236,6 +236,8 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED, on_file=None) -> list[Path
     orders, items, catalog = tmall_sales(master, tmall_rng)
     for year in YEARS:
         wrote(*write_tmall_export(out_dir, year, orders, items, catalog))
+    from etl import demo_targets   # it reads this module's constants
+    wrote(demo_targets.write(out_dir / "targets_2020_2021.csv", orders))
     return paths
 
 

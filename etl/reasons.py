@@ -1,4 +1,5 @@
 """Reject reason codes and their plain-language explanation (the dashboard translates the codes)."""
+from etl import channels
 
 REASONS = {
     "missing_value": "required value is empty",
@@ -24,6 +25,12 @@ REASONS = {
     "duplicate_row": "the same key appears earlier in this file",
     "malformed_row": "the row has the wrong number of columns, is cut off, or holds bytes that are not text",
     "unclosed_quote": "a quote opened in this row is never closed, so the row swallowed the rows after it; the rows after it are read on their own",
+    "implausible_year": "年份 is not a year from 2000 to 2099",
+    "bad_month": "月份 is not a month from 1 to 12 (leave it empty for a yearly target)",
+    "unknown_channel": "通路 is not a channel; known: " + "; ".join(
+        f"{c.code} ({' / '.join(c.labels)})" for c in channels.CHANNELS.values()),
+    "negative_target": "目标金额 is negative",
+    "unknown_center": "中心代码 is not a center of the Center (leave it empty for the whole network)",
     "wrong_encoding": "this row is written in another text encoding than the rest of the file (UTF-8 inside a GBK file)",
 }
 

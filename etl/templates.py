@@ -12,12 +12,14 @@ import csv
 import io
 from pathlib import Path
 
+from etl import channels
 from etl.formats import FORMATS
 
 TEMPLATES = {
     "register": "exhibition_register",
     "master": "product_master",
     "pos": "storefront_pos",
+    "targets": "targets",
 }
 SUFFIXES = (".xlsx", ".csv")
 CONTACT_COLUMNS = {"exhibition_register": ("联系人", "联系电话", "职位")}
@@ -65,6 +67,14 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "成交金额(元)": ("50000.00", "已成交时填写，单位元"),
         "成交日期": ("2021-06-10", "已成交时填写，年-月-日"),
         "跟进人": ("陈晓", "负责跟进的同事"),
+    },
+    "targets": {
+        "年份": ("2021", "目标所属年份，如 2021"),
+        "月份": ("1", "1 到 12；留空表示全年目标"),
+        "中心代码": ("EXAMPLE", "中心代码，如 SH；留空表示全网（所有中心合计）的目标"),
+        "通路": (channels.codes()[0], "、".join(channels.codes()) + " 之一，或写通路名称："
+                 + "、".join(c.labels[1] for c in channels.CHANNELS.values()) + "（繁体、英文亦可）"),
+        "目标金额(元)": ("100000.00", "目标营收，单位元，不可为负；同一年份、月份、中心与通路只写一行，新文件会取代旧的同一目标"),
     },
 }
 

@@ -19,6 +19,7 @@ VIEWS = (
     "sales",
     "leads",
     "unknown_products",
+    "targets",
 )
 
 

@@ -5,7 +5,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from etl.formats import exhibition_register, product_master, storefront_pos, tmall_items, tmall_orders
+from etl.formats import exhibition_register, product_master, storefront_pos, targets, tmall_items, tmall_orders
 from etl.formats.spec import Field, Format
 
 FORMATS: dict[str, Format] = {
@@ -16,6 +16,7 @@ FORMATS: dict[str, Format] = {
         exhibition_register.FORMAT,
         tmall_orders.FORMAT,
         tmall_items.FORMAT,
+        targets.FORMAT,
     )
 }
 

@@ -135,3 +135,15 @@ create table if not exists lead_register (
     owner varchar,                  -- the Center's own follow-up staff
     load_id integer not null
 );
+
+-- one row per sales target (销售目标): year, month (NULL: the year), center (NULL: the network), channel
+create table if not exists sales_targets (
+    year smallint not null,
+    month smallint check (month between 1 and 12),
+    center varchar,                 -- a center code as written (the centers table checks it)
+    channel varchar not null,       -- a code of etl/channels.py
+    channel_raw varchar,            -- 通路 as written: the code or a name in any of the three languages
+    target_rmb decimal(18, 2) not null check (target_rmb >= 0),
+    target_key varchar not null,    -- year|month|center|channel, '' for a NULL: what a newer file replaces by
+    load_id integer not null
+);
