@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from analytics import pacing
+from analytics import access, pacing
 from analytics.db import query
 from etl.channels import codes
 
@@ -16,6 +16,7 @@ def scope(channels: tuple[str, ...], centers: tuple[str, ...] | None) -> tuple[s
     network (centers None, so a table without a center column is asked nothing of it). An empty tuple of
     centers reads nothing, as analytics.access means it."""
     clauses, params = [], []
+    centers = visible_centers(centers)
     if channels:
         clauses.append("list_contains(?::varchar[], channel)")
         params.append(list(channels))
@@ -23,6 +24,15 @@ def scope(channels: tuple[str, ...], centers: tuple[str, ...] | None) -> tuple[s
         clauses.append("list_contains(?::varchar[], center)")
         params.append(list(centers))
     return "".join(f" and {clause}" for clause in clauses), params
+
+
+def visible_centers(centers: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """The centers asked for within those the reader may see (analytics.access); for None (the network), the
+    centers picked in the frame or the reader's limit, else still None."""
+    if centers is None:
+        return access.visible()
+    limit = access.allowed()
+    return tuple(c for c in centers if limit is None or c in limit)
 
 
 def channel_targets(year: int, month: int | None = None, centers: tuple[str, ...] | None = None,
@@ -93,10 +103,10 @@ def last_year_daily_net(first: dt.date, last: dt.date, channels: tuple[str, ...]
 
 def sales_span() -> tuple[dt.date, dt.date] | None:
     """The first and last day of the sales mart: the days last year's shape can speak for."""
-    row = query("select min(sale_date) as first, max(sale_date) as last from sales_daily")
-    if row.empty or pd.isna(row.at[0, "first"]):
-        return None
-    return pd.Timestamp(row.at[0, "first"]).date(), pd.Timestamp(row.at[0, "last"]).date()
+    from analytics import queries
+
+    bounds = queries.date_bounds()
+    return None if bounds is None else tuple(pd.Timestamp(d).date() for d in bounds)
 
 
 def period_pace(year: int, month: int | None, as_of: dt.date, centers: tuple[str, ...] | None = None,

@@ -1,10 +1,11 @@
 """Overview for center managers: this period against last year, the trend, channel mix, top sellers, what needs attention."""
 import streamlit as st
 
-from analytics import metrics, queries
+from analytics import metrics, queries, targets
 from analytics.filters import Filters
 from etl import channels as registry
 from ui import charts, fmt, frame, urlstate, widgets
+from ui import pacing as pacing_ui
 from ui.filterbar import label_channel, label_unknown
 from ui.i18n import t
 
@@ -40,6 +41,10 @@ widgets.kpi_cards(
     channels=tuple(channels),
     deal_fairs=queries.deal_fairs(current),
 )
+
+year, month = pacing_ui.pacing_period(period, as_of)
+paces = [p for p in targets.channel_paces(year, month, as_of) if not channels or p.channels[0] in channels]
+pacing_ui.section(targets.period_pace(year, month, as_of, channels=tuple(channels)), paces, year, month)
 
 st.divider()
 trend_col, mix_col = st.columns([2, 1])
