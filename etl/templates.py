@@ -18,6 +18,7 @@ TEMPLATES = {
     "register": "exhibition_register",
     "master": "product_master",
     "pos": "storefront_pos",
+    "centers": "centers",
 }
 SUFFIXES = (".xlsx", ".csv")
 CONTACT_COLUMNS = {"exhibition_register": ("联系人", "联系电话", "职位")}
@@ -34,6 +35,12 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "品类": ("糕点", "如 茶叶、糕点、零食、调味酱料、酒类、美妆个护、保健食品、生活家居"),
         "规格": ("12入", "包装规格，如 150g、12入"),
         "零售价": ("128.00", "建议零售价，单位元，可写 128、128.00 或 ¥128"),
+    },
+    "centers": {
+        "中心代码": ("EX", "中心的代码（英文字母或数字，如 SH），载入销售资料时以 --center 指定；不可重复"),
+        "中心名称": ("示例中心" + DELETE_ME, "中心的全称"),
+        "城市": ("上海", "中心所在城市"),
+        "开业日期": ("2021-01-01", "年-月-日，可留空"),
     },
     "storefront_pos": {
         "销售单号": ("EXAMPLE-0001", "收银小票号；同一张小票的多行商品写同一个单号"),
