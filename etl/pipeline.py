@@ -33,12 +33,13 @@ def expand(paths: list[Path]) -> list[Path]:
 
 
 def load_paths(db: Path, paths: list[Path], forced_format: str | None = None, progress: bool = False,
-               on_file=None, center: str | None = None):
+               on_file=None, center: str | None = None, centers: dict | None = None):
     """Load every file, one transaction each, into a copy of the warehouse, then publish the copy.
 
     `center` is the center (its code in the centers view) the channels' files are for; without it, the
     warehouse's only center. A file whose center is unknown, or not said when several are known, is refused
     (its result says so and lists the known codes); product masters and centers files are network-wide.
+    `centers` maps a file to its own center instead (the demo's exports, several centers in one batch).
 
     Readers (the dashboard) keep the file they opened until they reopen; the published path always holds
     a complete warehouse. Files already loaded are skipped without copying anything. Every file that
@@ -58,14 +59,15 @@ def load_paths(db: Path, paths: list[Path], forced_format: str | None = None, pr
         owner = publish.center_of_request(publish.known_centers(db), center)
         results = {}
         for f in files:
-            found = known.get((hashes.get(f), None)) or known.get((hashes.get(f), owner))
+            own = centers[f] if centers and f in centers else owner
+            found = known.get((hashes.get(f), None)) or known.get((hashes.get(f), own))
             if f in hashes and found:
                 results[f] = duplicate_result(f, found)
         pending = [f for f in files if f not in results]
         if pending:
             with publish.working_copy(db) as work:
                 results.update(load_into(work, db, pending, forced_format, progress, on_file, hashes,
-                                         {f: center for f in pending}))
+                                         {f: (centers or {}).get(f, center) for f in pending}))
             publish.promote_pending(db)
     return [results[f] for f in files]
 
@@ -193,7 +195,7 @@ def build_demo(db: Path, seed: int | None = None, progress: bool = False, on_fil
     from etl import demo
 
     files = demo.generate(out_dir or db.parent / "demo", seed if seed is not None else demo.DEFAULT_SEED, on_write)
-    return load_paths(db, files, progress=progress, on_file=on_file)
+    return load_paths(db, files, progress=progress, on_file=on_file, centers={f: demo.center_of(f) for f in files})
 
 
 def status(db: Path) -> str:
