@@ -11,10 +11,10 @@ select
     goods_rmb,
     item_count,
     least(refund_rmb, goods_rmb) as goods_refund_rmb,
-    case when paid_at is not null
+    cast(case when paid_at is not null
         then coalesce(paid_rmb, total_rmb, goods_rmb + coalesce(postage_rmb, 0))
-        else cast(0 as decimal(18, 2))
-    end as paid_rmb,
+        else 0
+    end as decimal(18, 2)) as paid_rmb,
     paid_at is not null as is_paid,
     coalesce(paid_at, created_at) as sold_at,
     status,
