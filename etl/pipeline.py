@@ -199,7 +199,7 @@ def build_demo(db: Path, seed: int | None = None, progress: bool = False, on_fil
 
 
 def status(db: Path) -> str:
-    """A plain-text report of loads, rows per channel and how fresh each channel is."""
+    """A plain-text report of loads, rows per center and channel and how fresh each is."""
     if not db.exists():
         return f"no warehouse at {db} (python -m etl demo builds one from the demo data)"
     from etl import warehouse
@@ -212,11 +212,11 @@ def status(db: Path) -> str:
             "select status, count(*), sum(rows_loaded), sum(rows_rejected) from loads group by status order by status").fetchall()
         for state, files, loaded, rejected in loads:
             lines.append(f"  {files} file(s) {state}: {loaded or 0:,} rows loaded, {rejected or 0:,} rejected")
-        lines.append("channel      lines        net_rmb          first sale  last sale")
+        lines.append("center  channel      lines        net_rmb          first sale  last sale")
         for row in con.execute(
-                "select channel, count(*), sum(net_rmb), min(sale_date), max(sale_date) from sales "
-                "group by channel order by channel").fetchall():
-            lines.append(f"  {row[0]:<10} {row[1]:>9,} {row[2]:>16,.2f}  {row[3]}  {row[4]}")
+                "select center, channel, count(*), sum(net_rmb), min(sale_date), max(sale_date) from sales "
+                "group by center, channel order by center, channel").fetchall():
+            lines.append(f"  {row[0]:<6}{row[1]:<10} {row[2]:>9,} {row[3]:>16,.2f}  {row[4]}  {row[5]}")
         unknown = scalar(con, "select count(*) from unknown_products")
         lines.append(f"product codes sold but missing from the master: {unknown} (see the Data page)")
         lines += conflict_lines(con) + reconciliation_lines(con)
