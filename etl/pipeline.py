@@ -256,6 +256,20 @@ def reconciliation_lines(con) -> list[str]:
     return lines
 
 
+def centers(db: Path) -> list[tuple[str, str]]:
+    """(code, name) of the warehouse's centers, the codes load_paths(center=...) takes; the implicit one when
+    there is no warehouse yet."""
+    if not db.exists():
+        return [(config.DEFAULT_CENTER, config.DEFAULT_CENTER_NAME)]
+    from etl import warehouse
+
+    con = warehouse.connect(db, read_only=True)
+    try:
+        return con.execute("select center, center_name from centers order by center").fetchall()
+    finally:
+        con.close()
+
+
 def rejects(db: Path, load_id: int | None, limit: int) -> list[tuple]:
     from etl import warehouse
 

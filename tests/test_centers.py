@@ -160,3 +160,19 @@ def test_rebuild_reloads_each_file_into_the_center_it_was_loaded_for(db, tmp_pat
     assert [r.status for r in results] == ["loaded"] * 4
     assert by_center(db, "select center, order_id, net_rmb, load_id from sales order by all") == before
     assert by_center(db, "select center from loads order by load_id") == [(None,), ("SH",), ("NJ",), ("NJ",)]
+
+
+def test_the_implicit_center_s_loads_stay_a_center_once_a_centers_file_comes(db, tmp_path):
+    pipeline.load_paths(db, [pos_file(tmp_path, "pos.csv", [pos_row("R1", "X1", "3.00")])])
+    pipeline.load_paths(db, [centers_file(tmp_path)])
+    assert by_center(db, "select center, center_name from centers order by 1") == [
+        ("NJ", "南京中心"), ("SH", "上海旗艦中心"), ("TPC", config.DEFAULT_CENTER_NAME)]
+    [again] = pipeline.load_paths(db, [pos_file(tmp_path, "pos2.csv", [pos_row("R2", "X1", "4.00")])], center="TPC")
+    assert again.status == "loaded"
+    assert by_center(db, "select center, sum(net_rmb) from sales group by 1") == [("TPC", Decimal("7.00"))]
+
+
+def test_the_data_page_gets_the_centers_to_choose_from(db, tmp_path):
+    assert pipeline.centers(db) == [("TPC", config.DEFAULT_CENTER_NAME)]
+    pipeline.load_paths(db, [centers_file(tmp_path)])
+    assert pipeline.centers(db) == [("NJ", "南京中心"), ("SH", "上海旗艦中心")]
