@@ -132,7 +132,8 @@ def loaded_files(db: Path) -> list[tuple[str, str, str | None]]:
 
 
 def known_centers(db: Path) -> list[tuple]:
-    """(center, center_name, city, opened_on) of the published warehouse's centers file, [] when it has none."""
+    """(center, center_name, city, opened_on) of the published warehouse's centers (its centers view), [] when there
+    is no warehouse (or one older than centers)."""
     if not db.exists():
         return []
     import duckdb
@@ -141,7 +142,7 @@ def known_centers(db: Path) -> list[tuple]:
 
     con = warehouse.connect(db, read_only=True)
     try:
-        return con.execute("select center, center_name, city, opened_on from center_register order by center").fetchall()
+        return con.execute("select center, center_name, city, opened_on from centers order by center").fetchall()
     except duckdb.CatalogException:
         return []
     finally:
