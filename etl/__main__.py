@@ -22,6 +22,8 @@ def parser() -> argparse.ArgumentParser:
     load = commands.add_parser("load", help="load export files or folders of them")
     load.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     load.add_argument("--format", choices=sorted(FORMATS), help="force a format instead of detecting it from the headers")
+    load.add_argument("--center", metavar="CODE",
+                      help="the center (中心代码 of the centers file) the files are for; needed once several are known")
     add_db(load)
     load.set_defaults(run=run_load)
 
@@ -45,7 +47,7 @@ def parser() -> argparse.ArgumentParser:
     rejects.set_defaults(run=run_rejects)
 
     template = commands.add_parser("template", help="write a file in the expected format: its header, one example row, a note per column")
-    template.add_argument("kind", type=template_kind, metavar="KIND", help="register | master | pos")
+    template.add_argument("kind", type=template_kind, metavar="KIND", help="register | master | pos | centers")
     template.add_argument("--out", type=Path, help="output file, .xlsx or .csv (default: ./<kind>.xlsx)")
     template.set_defaults(run=run_template)
     return top
@@ -56,7 +58,8 @@ def add_db(command: argparse.ArgumentParser) -> None:
 
 
 def run_load(args) -> int:
-    return loaded(lambda: pipeline.load_paths(config.warehouse_path(args.db), args.paths, args.format, progress=True))
+    return loaded(lambda: pipeline.load_paths(config.warehouse_path(args.db), args.paths, args.format, progress=True,
+                                              center=args.center))
 
 
 def run_demo(args) -> int:

@@ -13,6 +13,20 @@ from etl import config
 
 LANGUAGES = ("zh-Hant", "zh-Hans", "en")   # the order of a label's three spellings (ui.catalog's order)
 
+# the sales contract: the columns of every staging view, in the order the sales view lists them
+SALES_COLUMNS = (
+    "channel", "order_id", "line_no", "center", "sold_at", "sale_date", "sku", "product_name", "brand", "category",
+    "qty", "unit_price_rmb", "gross_rmb", "refund_rmb", "net_rmb", "paid_rmb", "status", "product_status", "is_paid",
+    "store_or_event", "buyer_key", "province", "load_id",
+)
+# what a channel that exports orders and their lines apart gives int_order_lines (Channel.order_lines):
+# its orders view (one row per order) and its lines view (one row per order line)
+ORDER_COLUMNS = (
+    "center", "channel", "order_id", "title", "goods_rmb", "item_count", "goods_refund_rmb", "paid_rmb", "is_paid",
+    "sold_at", "status", "store_or_event", "buyer_key", "province", "load_id",
+)
+LINE_COLUMNS = ("center", "channel", "order_id", "line_no", "title", "price_rmb", "qty", "code", "load_id", "item_row")
+
 
 @dataclass(frozen=True)
 class Channel:
@@ -36,6 +50,9 @@ class Channel:
     # SQL giving (lines, net_rmb): what its loaded source tables should put in the marts (the balance check);
     # None: its staging view's paid lines, for a channel whose staging view is a plain rename of one table
     balance: str | None = None
+    # a channel exporting orders and their lines apart: its two staging views (orders, lines; in sql_dir too),
+    # which int_order_lines splits (an order's amounts over its lines, to the cent) for its staging view to read
+    order_lines: tuple[str, str] | None = None
 
     def __post_init__(self) -> None:
         assert self.sells in ("orders", "deals"), self.sells
@@ -48,6 +65,10 @@ class Channel:
     @property
     def staging_file(self) -> Path:
         return self.sql_dir / f"{self.staging}.sql"
+
+    @property
+    def balance_sql(self) -> str:
+        return self.balance or f"select count(*), coalesce(sum(net_rmb), 0) from {self.staging} where is_paid"
 
 
 CHANNELS: dict[str, Channel] = {
@@ -63,9 +84,11 @@ CHANNELS: dict[str, Channel] = {
                 balance="""select coalesce(sum(greatest(coalesce(i.lines, 0), 1)), 0),
                                   coalesce(sum(o.goods_rmb - least(o.refund_rmb, o.goods_rmb)), 0)
                            from tmall_orders as o
-                           left join (select order_id, count(*) as lines from tmall_items group by order_id) as i
-                               using (order_id)
-                           where o.paid_at is not null"""),
+                           left join (select center, order_id, count(*) as lines from tmall_items
+                                      group by center, order_id) as i
+                               using (center, order_id)
+                           where o.paid_at is not null""",
+                order_lines=("stg_tmall_orders", "stg_tmall_items")),
     )
 }
 

@@ -20,11 +20,15 @@ BUYER_KEY_ENV = "TPC_BUYER_KEY"
 BUYER_KEY_SECRET = "buyer_key"
 
 # Bump when schema.sql or the views change shape; the dashboard refuses an older warehouse.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # The store of a POS export that names none (no 门店 column, or the cell empty): receipt numbers restart per
 # store, so every receipt belongs to one.
 DEFAULT_STORE = "默认门店"
+
+# The one center of a warehouse that never loaded a centers file (中心资料): loads go to it without --center.
+DEFAULT_CENTER = "TPC"
+DEFAULT_CENTER_NAME = "台灣商品中心"
 
 
 def warehouse_path(explicit: str | os.PathLike | None = None) -> Path:

@@ -1,4 +1,4 @@
-"""Seeded generator of demo export files in the channels' real formats (master, POS, fair registers, Tmall)."""
+"""Seeded generator of demo export files in the channels' real formats (centers, master, POS, fair registers, Tmall)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -95,8 +95,20 @@ UNLISTED_PRODUCTS = [
     ("4719310700045", "蜜香红茶冷泡包(新品)", 89, "2021-05-01", "2021-08-31", 15),
 ]
 
+# ---- centers --------------------------------------------------------------------------------------------------
+# three fictional centers: (code, name, city, opened, its storefront, share of the network's receipts, its POS
+# exports' file name); the flagship runs the Tmall store and the fairs. The network's totals are the report's.
+CENTERS = (
+    ("SH", "上海旗艦中心", "上海", "2017-09-01", "台湾商品中心上海展销店", 0.55, "pos_sales"),
+    ("NJ", "南京中心", "南京", "2018-05-20", "台湾商品中心南京展销店", 0.27, "pos_sales_nj"),
+    ("XM", "厦门中心", "厦门", "2018-11-08", "台湾商品中心厦门展销店", 0.18, "pos_sales_xm"),
+)
+FLAGSHIP = "SH"
+CENTERS_FILE = "centers.csv"
+NETWORK_FILES = (CENTERS_FILE, "product_master.xlsx")   # loaded for no center: the whole network's
+
 # ---- storefront -----------------------------------------------------------------------------------------------
-STORE = "台湾商品中心上海展销店"
+STORE = CENTERS[0][4]
 PAYMENTS = ["微信支付", "支付宝", "银联卡", "现金"]
 PAYMENT_SHARES = [0.46, 0.31, 0.14, 0.09]
 LINES_PER_RECEIPT = ([1, 2, 3, 4, 5], [0.45, 0.28, 0.15, 0.08, 0.04])
@@ -208,13 +220,15 @@ MAIL_DOMAINS = ["163.com", "qq.com", "126.com", "sina.com"]
 # ---- entry point ----------------------------------------------------------------------------------------------
 
 def generate(out_dir: Path, seed: int = DEFAULT_SEED, on_file=None) -> list[Path]:
-    """Write the demo exports into out_dir (created if missing) and return their paths, in load order: product master first.
+    """Write the demo exports into out_dir (created if missing) and return their paths, in load order: the centers
+    file and the product master first (center_of tells the center each file is loaded for).
 
     on_file(path, written, total) is called as each file is written (the first start's progress bar)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
-    total = 2 + len(YEARS) * 4    # master; per year a POS export, a register, a Tmall order and item report; targets
+    # centers, master, targets; per year a POS export per center, a register, a Tmall order and item report
+    total = 3 + len(YEARS) * (len(CENTERS) + 3)
 
     def wrote(*new: Path) -> None:
         for path in new:
@@ -223,12 +237,15 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED, on_file=None) -> list[Path
                 on_file(path, len(paths), total)
 
     # one stream per channel, so that changing one channel's generator leaves the others' files alone
-    master_rng, pos_rng, fair_rng, tmall_rng = np.random.default_rng(seed).spawn(4)
+    # (a fifth stream, spawned after them, leaves the first four as they were)
+    master_rng, pos_rng, fair_rng, tmall_rng, center_rng = np.random.default_rng(seed).spawn(5)
+    wrote(write_centers(out_dir / CENTERS_FILE))
     master = product_master(master_rng)
     wrote(write_product_master(out_dir / "product_master.xlsx", master))
-    lines = storefront_lines(master, pos_rng)
+    lines = storefront_lines(master, pos_rng, center_rng)
     for year in YEARS:
-        wrote(write_pos_export(out_dir / f"pos_sales_{year}.csv", lines, year))
+        for index, (*_, prefix) in enumerate(CENTERS):
+            wrote(write_pos_export(out_dir / f"{prefix}_{year}.csv", lines, year, index))
     companies = company_pool(fair_rng, 700)
     for year in YEARS:
         leads = fair_leads(year, master, companies, fair_rng)
@@ -239,6 +256,22 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED, on_file=None) -> list[Path
     from etl import demo_targets   # it reads this module's constants
     wrote(demo_targets.write(out_dir / "targets_2020_2021.csv", orders))
     return paths
+
+
+def center_of(path: Path) -> str | None:
+    """The center a demo export is loaded for: a POS export's own center, the flagship's for the fairs and Tmall,
+    None for the network's centers file and product master."""
+    name = Path(path).name
+    if name in NETWORK_FILES:
+        return None
+    prefix = name.rsplit("_", 1)[0]
+    return next((code for code, *_, own in CENTERS if own == prefix), FLAGSHIP)
+
+
+def write_centers(path: Path) -> Path:
+    """The centers file (中心资料), UTF-8 with a BOM as Excel saves it."""
+    columns = [list(column) for column in zip(*(c[:4] for c in CENTERS))]
+    return write_csv(path, ["中心代码", "中心名称", "城市", "开业日期"], columns, "utf-8-sig", "\r\n", quote_header=False)
 
 
 # ---- small shared helpers -------------------------------------------------------------------------------------
@@ -401,12 +434,15 @@ def gift_share() -> np.ndarray:
     return share
 
 
-def storefront_lines(master: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    """One row per POS receipt line over 2019-2021, returns included; each year nets to its target to the cent."""
+def storefront_lines(master: pd.DataFrame, rng: np.random.Generator, center_rng: np.random.Generator) -> pd.DataFrame:
+    """One row per POS receipt line over 2019-2021, returns included; each year nets to its target to the cent over
+    the network, and each receipt is one center's (a return the center's that sold it: `center`, CENTERS' index)."""
     catalog = pos_catalog(master, rng)
     members = pd.DataFrame({"phone": fake_mobiles(rng, 8_000), "name": fake_names(rng, 8_000)})
     traffic = storefront_traffic()
     receipts, lines = draw_sales(traffic, catalog, len(members), rng)
+    shares = np.array([c[5] for c in CENTERS])
+    lines["center"] = center_rng.choice(len(CENTERS), len(receipts), p=shares / shares.sum())[lines.receipt.to_numpy()]
     lines = with_unlisted_products(lines, catalog, rng)
     lines = pd.concat([lines, draw_returns(lines, len(receipts), traffic, rng)], ignore_index=True)
     for year in YEARS:
@@ -574,10 +610,10 @@ def with_exact_net(lines: pd.DataFrame, year: int, target_cents: int, rng: np.ra
 
 
 def with_receipt_numbers(lines: pd.DataFrame) -> pd.DataFrame:
-    """销售单号 S<yyyyMMdd>-<nnnn>: numbered per day in time order, sales and returns alike."""
-    heads = lines.groupby("receipt", sort=True)[["day", "second"]].first()
-    order = np.lexsort((heads.index.to_numpy(), heads.second.to_numpy(), heads.day.to_numpy()))
-    day_sorted = heads.day.to_numpy()[order]
+    """销售单号 S<yyyyMMdd>-<nnnn>: numbered per store and day in time order, sales and returns alike."""
+    heads = lines.groupby("receipt", sort=True)[["center", "day", "second"]].first()
+    order = np.lexsort((heads.index.to_numpy(), heads.second.to_numpy(), heads.day.to_numpy(), heads.center.to_numpy()))
+    day_sorted = (heads.center.to_numpy() * len(DAYS) + heads.day.to_numpy())[order]
     first_of_day = np.searchsorted(day_sorted, day_sorted, side="left")
     number = np.empty(len(heads), dtype=np.int64)
     number[order] = np.arange(len(heads)) - first_of_day + 1
@@ -594,9 +630,10 @@ def clock_text(seconds: np.ndarray) -> np.ndarray:
     return np.array([f"{s // HOUR:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(DAY)], dtype=object)[seconds]
 
 
-def write_pos_export(path: Path, lines: pd.DataFrame, year: int) -> Path:
-    """One POS export per year; 2019's older POS names columns differently and keys lines by merchant code."""
-    rows = lines[DAY_YEAR[lines.day.to_numpy()] == year]
+def write_pos_export(path: Path, lines: pd.DataFrame, year: int, center: int) -> Path:
+    """One POS export per year and center (CENTERS' index); 2019's older POS names columns differently and keys
+    lines by merchant code."""
+    rows = lines[(DAY_YEAR[lines.day.to_numpy()] == year) & (lines.center.to_numpy() == center)]
     dates = np.datetime_as_string(DAYS[rows.day.to_numpy()]).astype(object)
     net = (rows.qty * rows.price - rows.discount).to_numpy()
     columns = [
@@ -609,7 +646,7 @@ def write_pos_export(path: Path, lines: pd.DataFrame, year: int) -> Path:
         np.asarray(PAYMENTS, dtype=object)[rows.payment.to_numpy()].tolist(),
         rows.member_phone.tolist(), rows.member_name.tolist(),
         np.where(rows.is_return, "退货", "销售").tolist(),
-        [STORE] * len(rows),
+        [CENTERS[center][4]] * len(rows),
     ]
     encoding, newline = POS_ENCODINGS[year]
     return write_csv(path, POS_HEADERS[year], columns, encoding, newline, quote_header=False)

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import duckdb
 
-from etl import config, publish, readers, warehouse
+from etl import config, publish, readers, temps, warehouse
 from etl.publish import file_sha256
 from etl.warehouse import first_row, scalar
-from etl.formats import Format, FormatError, Match, detect
+from etl.formats import Format, FormatError, Match, default_load_sql, detect
 from etl.reasons import REASONS
 
 EXPORT_STAMP = re.compile(r"(20\d{2})(\d{2})(\d{2})(\d{2})(\d{2})")
@@ -76,20 +76,23 @@ def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
     return bytes(b ^ 0x36 for b in key), bytes(b ^ 0x5C for b in key)
 
 
-def already_loaded(con: duckdb.DuckDBPyConnection, sha: str) -> tuple | None:
-    """The load that holds this content still whole; a file some of whose rows later loads replaced is not
-    'loaded already': loading it again applies it again, as the newest export."""
+def already_loaded(con: duckdb.DuckDBPyConnection, sha: str, center: str | None) -> tuple | None:
+    """The load that holds this content still whole, network-wide or for this center (the same receipts loaded for
+    another center are that center's); a file some of whose rows later loads replaced is not 'loaded already':
+    loading it again applies it again, as the newest export."""
     return first_row(con, "select load_id, file_name from loads where sha256 = ? and status = 'loaded' "
-                          "and rows_replaced_later = 0 order by load_id desc limit 1", [sha])
+                          "and (center is null or center = ?) "
+                          "and rows_replaced_later = 0 order by load_id desc limit 1", [sha, center])
 
 
-def reapplied(con, sha: str | None) -> bool:
-    return bool(sha) and bool(scalar(con, "select count(*) from loads where sha256 = ? and status = 'loaded'", [sha]))
+def reapplied(con, sha: str | None, center: str | None) -> bool:
+    return bool(sha) and bool(scalar(con, "select count(*) from loads where sha256 = ? and status = 'loaded' "
+                                          "and (center is null or center = ?)", [sha, center]))
 
 
-def duplicate_of(con: duckdb.DuckDBPyConnection, sha: str, result: LoadResult) -> bool:
-    """Whether a file with this content is loaded already; if so, result says which load holds it."""
-    previous = already_loaded(con, sha)
+def duplicate_of(con: duckdb.DuckDBPyConnection, sha: str, result: LoadResult, center: str | None) -> bool:
+    """Whether a file with this content is loaded already (for this center); if so, result says which load holds it."""
+    previous = already_loaded(con, sha, center)
     if previous:
         result.status, result.load_id = "duplicate", previous[0]
         result.message = f"same content as load {previous[0]} ({previous[1]}); nothing to do"
@@ -106,13 +109,42 @@ def known_sha(sha: str | Future | None) -> str | None:
         return None
 
 
-def log_outcome(con, result: LoadResult, sha: str, started: dt.datetime, load_id: int | None = None) -> None:
+def log_outcome(con, result: LoadResult, sha: str, started: dt.datetime, load_id: int | None = None,
+                center: str | None = None) -> None:
     """Record a refused or failed file in the load history (outside the rolled-back transaction), under the
     load id already taken for it, if any."""
     con.execute(
-        "insert into loads (load_id, file_name, sha256, format, status, message, started_at, finished_at) "
-        "values (coalesce(?, nextval('load_id_seq')), ?, ?, ?, ?, ?, ?, ?)",
-        [load_id, result.file, sha, result.format, result.status, result.message[:2000], started, now()])
+        "insert into loads (load_id, file_name, sha256, format, center, status, message, started_at, finished_at) "
+        "values (coalesce(?, nextval('load_id_seq')), ?, ?, ?, ?, ?, ?, ?, ?)",
+        [load_id, result.file, sha, result.format, center, result.status, result.message[:2000], started, now()])
+
+
+def known_centers(con) -> list[str]:
+    """The codes of the warehouse's centers (the centers view: its centers file's, or the one implicit center)."""
+    return [code for (code,) in con.execute("select center from centers order by center").fetchall()]
+
+
+def resolve_center(con, requested: str | None, file_name: str = "") -> str:
+    """The center a file's rows belong to: the one asked for, which must be known, or the warehouse's only one."""
+    known = known_centers(con)
+    where = f"{file_name}: " if file_name else ""
+    if requested is None:
+        if len(known) == 1:
+            return known[0]
+        raise LoadRefused(f"{where}the warehouse knows {len(known)} centers ({', '.join(known) or 'none'}); "
+                          "say which one the file is for with --center CODE")
+    if requested not in known:
+        raise LoadRefused(f"{where}unknown center {requested!r}; the known centers are: {', '.join(known) or 'none'} "
+                          "(a centers file, python -m etl template centers, adds one)")
+    return requested
+
+
+def quiet_center(con, requested: str | None) -> str | None:
+    """resolve_center, or None when it would refuse (to look for a duplicate before the file is read)."""
+    try:
+        return resolve_center(con, requested)
+    except LoadRefused:
+        return None
 
 
 def now() -> dt.datetime:
@@ -121,7 +153,7 @@ def now() -> dt.datetime:
 
 def load_file(con: duckdb.DuckDBPyConnection, path: Path, buyer_key: bytes, forced_format: str | None = None,
               sha: str | Future | None = None, scratch: Path | None = None,
-              shape: Future | None = None) -> LoadResult:
+              shape: Future | None = None, center: str | None = None) -> LoadResult:
     """Load one file; every outcome is returned, none raised, and a failure leaves the warehouse as it was.
 
     `sha` is the file's SHA-256 when the caller has it, or a Future of it being computed in another thread
@@ -129,6 +161,8 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, buyer_key: bytes, forc
     already loaded before anything is written. A CSV in another encoding is transcoded into the folder
     `scratch` (default: the system's temp folder). `shape` is the Future of publish.FileScan's count of the
     file's lines and quotes (readers.Shape), when the caller scans the file; else it is scanned here.
+    `center` is the center a channel's file is loaded for (None: the warehouse's only one); a reference file
+    (product master, centers) is network-wide.
     """
     path = Path(path)
     result = LoadResult(file=path.name, status="failed")
@@ -136,36 +170,38 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, buyer_key: bytes, forc
     pending = isinstance(sha, Future)
     if not pending:
         sha = sha or file_sha256(path)
-        if duplicate_of(con, sha, result):
+        if duplicate_of(con, sha, result, quiet_center(con, center)):
             return result
-    source, load_id, one_pass = None, None, None
+    source, load_id, one_pass, requested = None, None, None, center
+    center = None
     try:
         source = readers.open_source(path, scratch)
         source.shape = shape
         matched = detect(path.name, source.head, forced_format)
         result.format = matched.format.name
+        center = resolve_center(con, requested, path.name) if matched.format.centered else None
         exported_at = export_time(path, started)
         prepare(con, buyer_key, started)
         # a clean CSV of a one-pass format is read straight into its table, inside the file's transaction;
         # any other file (or one with a bad row) is staged outside it and checked row by row
         if matched.format.one_pass and source.kind == "csv":
             load_id = scalar(con, "select nextval('load_id_seq')")
-            one_pass = load_one_pass(con, source, matched, load_id)
+            one_pass = load_one_pass(con, source, matched, load_id, center)
         malformed = [] if one_pass else stage(con, source, matched)
         if pending:
             sha = sha.result()
-            if duplicate_of(con, sha, result):
+            if duplicate_of(con, sha, result, center):
                 if one_pass:
                     con.rollback()
                 return result
         publish.pause_point("staged")
-        if reapplied(con, sha):
+        if reapplied(con, sha, center):
             # the same content again, after later loads replaced some of its rows: applied again, as the newest
             exported_at = started
             result.notices.append("loaded again: later loads had replaced some of its rows; it is applied as the newest export")
         if not one_pass:
             con.begin()
-        load_matched(con, source, matched, result, sha, started, exported_at, malformed, load_id, one_pass)
+        load_matched(con, source, matched, result, sha, started, exported_at, malformed, load_id, one_pass, center)
         publish.pause_point("in_transaction")
         con.commit()
     except Exception as exc:
@@ -176,7 +212,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, buyer_key: bytes, forc
         result.message = str(exc) if refused else f"{path.name}: {type(exc).__name__}: {exc}"
         result.rows_loaded = result.rows_rejected = result.rows_superseded = result.rows_replaced = 0
         result.amounts = None
-        log_outcome(con, result, known_sha(sha), started, load_id)
+        log_outcome(con, result, known_sha(sha), started, load_id, center)
     finally:
         drop_temp(con)
         if source is not None:
@@ -190,11 +226,12 @@ FUTURE_SLACK = dt.timedelta(days=1)   # Beijing time runs ahead of this computer
 def prepare(con, buyer_key: bytes, started: dt.datetime) -> None:
     """The parsers, the keyed-hash pads, the default store and the latest believable date of a sale, in this connection."""
     warehouse.load_parsers(con)
-    con.execute("create or replace temp table hmac_pads as select ?::blob as ipad, ?::blob as opad", list(hmac_pads(buyer_key)))
+    con.execute(f"create or replace temp table {temps.HMAC_PADS} as select ?::blob as ipad, ?::blob as opad",
+                list(hmac_pads(buyer_key)))
     con.execute(f"create or replace temp macro tpc_default_store() as {sql_literal(config.DEFAULT_STORE)}")
     latest = (started + FUTURE_SLACK).strftime("%Y-%m-%d %H:%M:%S")
     con.execute(f"create or replace temp macro tpc_after_load(t) as t > timestamp '{latest}'")
-    con.execute("create or replace temp table tpc_cities as select * from read_csv(?, header = true, all_varchar = true)",
+    con.execute(f"create or replace temp table {temps.CITIES} as select * from read_csv(?, header = true, all_varchar = true)",
                 [str(config.CITIES_FILE)])
 
 
@@ -202,7 +239,7 @@ def sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def load_one_pass(con, source, matched: Match, load_id: int) -> tuple | None:
+def load_one_pass(con, source, matched: Match, load_id: int, center: str | None) -> tuple | None:
     """Read a CSV of a one-pass format straight into its table, in a transaction left open; returns the file's
     totals as read ((rows, amount), rejected amount), or None when the file must be staged instead.
 
@@ -217,8 +254,8 @@ def load_one_pass(con, source, matched: Match, load_id: int) -> tuple | None:
     as_written = stored_as_written(con, source, matched)
     key = routed_field(matched)
     query = (f"with src as (select * from {readers.csv_source(matched.header_row, len(matched.header))}), "
-             f"typed as ({routed_select(matched, as_written)}) "
-             f"{insert_sql(fmt, load_id)}")
+             f"{temps.TYPED} as ({routed_select(matched, as_written)}) "
+             f"{insert_sql(fmt, load_id, center)}")
     with readers.scanning_shape(source) as shape:
         con.begin()
         try:
@@ -325,14 +362,14 @@ def plain_check(fmt: Format, as_written: frozenset) -> str:
 
 
 def stage(con, source, matched: Match) -> list[tuple[int, str, str | None, str]]:
-    """The file's rows parsed into the scratch table etl_typed; returns the rows that could not be read
+    """The file's rows parsed into the scratch table temps.STAGED; returns the rows that could not be read
     as (row, reason, column, detail)."""
     return readers.stage(con, source, matched.header_row, matched.header,
                          lambda with_row: typed_select(matched, with_row))
 
 
 def load_matched(con, source, matched: Match, result: LoadResult, sha, started, exported_at, malformed,
-                 load_id: int | None, one_pass: tuple | None) -> None:
+                 load_id: int | None, one_pass: tuple | None, center: str | None) -> None:
     """The body of one load, inside the caller's transaction (where a one-pass load has inserted its rows):
     rejects, insert, settle against other loads, the overflow guard, and the reconciliation of what was read
     with what landed, was rejected and was superseded (rows and RMB), which must balance or the load fails."""
@@ -340,8 +377,9 @@ def load_matched(con, source, matched: Match, result: LoadResult, sha, started, 
     load_id = load_id if load_id is not None else scalar(con, "select nextval('load_id_seq')")
     result.load_id = load_id
     con.execute(
-        "insert into loads (load_id, file_name, sha256, format, exported_at, status, started_at) "
-        "values (?, ?, ?, ?, ?, 'loaded', ?)", [load_id, source.path.name, sha, fmt.name, exported_at, started])
+        "insert into loads (load_id, file_name, sha256, format, channel, center, exported_at, status, started_at) "
+        "values (?, ?, ?, ?, ?, ?, ?, 'loaded', ?)",
+        [load_id, source.path.name, sha, fmt.name, fmt.channel, center, exported_at, started])
     if one_pass:
         # a one-pass load read the rows it inserted, the routed ones among them (any other row would have sent it
         # to staging); their rejects are recorded already
@@ -353,7 +391,7 @@ def load_matched(con, source, matched: Match, result: LoadResult, sha, started, 
             record_duplicates(con, load_id, fmt)
         read, rejected_amount = staged_totals(con, fmt, load_id, len({row for row, *_ in malformed}))
         keep_good_rows(con, load_id)
-        con.execute(insert_sql(fmt, load_id))
+        con.execute(insert_sql(fmt, load_id, center))
     settled = settle(con, fmt, load_id)
     check_overflow(con, fmt, source.path.name)
     check_lookups(con, source.path.name)
@@ -388,7 +426,7 @@ def sum_of(fmt: Format) -> str:
 def staged_totals(con, fmt: Format, load_id: int, unreadable: int) -> tuple[tuple[int, object], object]:
     """((rows read, amount read), amount rejected) of a staged file: every staged row through the format's own
     load query (so returns are counted negative, as they load), plus the rows that could not be read at all."""
-    con.execute("create or replace temp view typed as select * from typed_all")
+    con.execute(f"create or replace temp view {temps.TYPED} as select * from {temps.TYPED_ALL}")
     totals = first_row(con, f"""
         select count(*), {sum_of(fmt)},
                cast(sum({fmt.amount or 'null'}) filter (where t._row in (select row_no from rejects where load_id = ?))
@@ -440,10 +478,10 @@ def check_overflow(con, fmt: Format, file_name: str) -> None:
 def keep_good_rows(con, load_id: int) -> None:
     """The view `typed` that the load queries read: every staged row that was not rejected."""
     if scalar(con, "select count(*) from rejects where load_id = ?", [load_id]):
-        con.execute(f"create or replace temp view typed as select * from typed_all "
+        con.execute(f"create or replace temp view {temps.TYPED} as select * from {temps.TYPED_ALL} "
                     f"where _row not in (select row_no from rejects where load_id = {int(load_id)})")
     else:
-        con.execute("create or replace temp view typed as select * from typed_all")
+        con.execute(f"create or replace temp view {temps.TYPED} as select * from {temps.TYPED_ALL}")
 
 
 PARSERS = {
@@ -556,13 +594,15 @@ def record_rejects(con, load_id: int, matched: Match) -> None:
 def insert_rejects(con, load_id: int, header: str, code: str, condition: str, value_sql: str) -> None:
     assert code in REASONS, code
     con.execute(
-        f"insert into rejects select ?, _row, ?, ?, {value_sql} from typed_all where {condition}",
+        f"insert into rejects select ?, _row, ?, ?, {value_sql} from {temps.TYPED_ALL} where {condition}",
         [load_id, header, code])
 
 
 def finish_sql(fmt: Format) -> str:
-    """The format's load query (etl/sql/load/<format>.sql); it reads `typed`, from which bad rows are gone."""
-    return warehouse.sql_text(f"load/{fmt.name}.sql")
+    """The format's load query (etl/sql/load/<format>.sql, else its stored fields as typed); it reads temps.TYPED,
+    from which bad rows are gone."""
+    own = config.SQL_DIR / "load" / f"{fmt.name}.sql"
+    return temps.render(own.read_text(encoding="utf-8") if own.exists() else default_load_sql(fmt))
 
 
 def record_duplicates(con, load_id: int, fmt: Format) -> None:
@@ -571,14 +611,17 @@ def record_duplicates(con, load_id: int, fmt: Format) -> None:
     con.execute(
         f"""insert into rejects
         select ?, _row, ?, 'duplicate_row', 'same as row ' || first_row
-        from (select _row, min(_row) over (partition by {key}) as first_row from typed_all
+        from (select _row, min(_row) over (partition by {key}) as first_row from {temps.TYPED_ALL}
               where _row not in (select row_no from rejects where load_id = ?))
         where _row <> first_row""", [load_id, "/".join(fmt.group_key), load_id])
 
 
-def insert_sql(fmt: Format, load_id: int) -> str:
-    """Insert the file's rows (the format's load query over `typed`) into its table."""
-    return f"insert into {fmt.table} by name select * exclude (_row), {int(load_id)} as load_id from ({finish_sql(fmt)})"
+def insert_sql(fmt: Format, load_id: int, center: str | None = None) -> str:
+    """Insert the file's rows (the format's load query over temps.TYPED) into its table, with their load and, for a
+    channel's file, their center (a known code: resolve_center)."""
+    owner = f", {sql_literal(center)} as center" if fmt.centered else ""
+    return (f"insert into {fmt.table} by name select * exclude (_row), {int(load_id)} as load_id{owner} "
+            f"from ({finish_sql(fmt)})")
 
 
 @dataclass
@@ -599,40 +642,40 @@ def settle(con, fmt: Format, load_id: int) -> Settled:
     `replacements` and that load's rows_replaced_later). Only rows whose first key falls in the file's key range
     are compared, so loading disjoint exports costs no comparison at all.
     """
-    table, keys = fmt.table, fmt.group_key
+    table, keys = fmt.table, natural_key(fmt)
     if not scalar(con, f"select count(*) from {table} where load_id = ?", [load_id]):
         return Settled()
     low, high = first_row(con, f"select min({keys[0]}), max({keys[0]}) from {table} where load_id = ?", [load_id])
     same_key = " and ".join(f"n.{k} = t.{k}" for k in keys)
     key_list = ", ".join(keys)
     con.execute(
-        f"""create or replace temp table settle_keys as
+        f"""create or replace temp table {temps.SETTLE_KEYS} as
         select distinct {', '.join(f't.{k}' for k in keys)} from {table} as t
         where t.load_id <> ? and t.{keys[0]} between ? and ?
           and exists (select 1 from {table} as n where n.load_id = ? and {same_key})""", [load_id, low, high, load_id])
-    if not scalar(con, "select count(*) from settle_keys"):
+    if not scalar(con, f"select count(*) from {temps.SETTLE_KEYS}"):
         return Settled()
     floors = "".join(f", max(t.{c}) as {c}" for c in fmt.never_shrinks)
     con.execute(
-        f"""create or replace temp table settle_versions as
+        f"""create or replace temp table {temps.SETTLE_VERSIONS} as
         select {', '.join(f't.{k}' for k in keys)}, t.load_id, max({fmt.precedence}) as precedence{floors}
-        from {table} as t join loads as l on l.load_id = t.load_id join settle_keys as k using ({key_list})
+        from {table} as t join loads as l on l.load_id = t.load_id join {temps.SETTLE_KEYS} as k on {' and '.join(f'k.{k} = t.{k}' for k in keys)}
         group by all""")
     con.execute(
-        f"""create or replace temp table settle_losers as
-        select {key_list}, load_id from settle_versions
+        f"""create or replace temp table {temps.SETTLE_LOSERS} as
+        select {key_list}, load_id from {temps.SETTLE_VERSIONS}
         qualify row_number() over (partition by {key_list} order by precedence desc, load_id desc) > 1""")
     in_losers = " and ".join(f"c.{k} = t.{k}" for k in keys)
     gone = con.execute(
         f"""select t.load_id, count(*), {sum_of(fmt)} from {table} as t
-        where exists (select 1 from settle_losers as c where c.load_id = t.load_id and {in_losers})
+        where exists (select 1 from {temps.SETTLE_LOSERS} as c where c.load_id = t.load_id and {in_losers})
         group by 1 order by 1""").fetchall()
     con.execute(f"delete from {table} as t where exists "
-                f"(select 1 from settle_losers as c where c.load_id = t.load_id and {in_losers})")
+                f"(select 1 from {temps.SETTLE_LOSERS} as c where c.load_id = t.load_id and {in_losers})")
     for column in fmt.never_shrinks:
         con.execute(
             f"""update {table} as t set {column} = f.{column}
-            from (select {key_list}, max({column}) as {column} from settle_versions group by all) as f
+            from (select {key_list}, max({column}) as {column} from {temps.SETTLE_VERSIONS} group by all) as f
             where {' and '.join(f'f.{k} = t.{k}' for k in keys)} and f.{column} > t.{column}""")
     settled = Settled()
     for lost_load, count, amount in gone:
@@ -647,8 +690,15 @@ def settle(con, fmt: Format, load_id: int) -> Settled:
     return settled
 
 
+def natural_key(fmt: Format) -> tuple[str, ...]:
+    """The key a newer export replaces by: the format's group key, within its center for a channel's rows (the same
+    receipt loaded for two centers is two receipts). The group key's first column stays first (settle's range)."""
+    return (*fmt.group_key, "center") if fmt.centered else fmt.group_key
+
+
 def drop_temp(con) -> None:
-    con.execute("drop view if exists temp.typed; drop view if exists temp.typed_all")
-    for table in ("hmac_pads", "settle_keys", "settle_versions", "settle_losers", "tpc_cities"):
+    for view in temps.TEMP_VIEWS:
+        con.execute(f"drop view if exists temp.{view}")
+    for table in temps.TEMP_TABLES:
         con.execute(f"drop table if exists temp.{table}")
-    con.execute(f"drop table if exists {readers.TYPED}")
+    con.execute(f"drop table if exists {temps.STAGED}")

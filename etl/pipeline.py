@@ -33,8 +33,13 @@ def expand(paths: list[Path]) -> list[Path]:
 
 
 def load_paths(db: Path, paths: list[Path], forced_format: str | None = None, progress: bool = False,
-               on_file=None):
+               on_file=None, center: str | None = None, centers: dict | None = None):
     """Load every file, one transaction each, into a copy of the warehouse, then publish the copy.
+
+    `center` is the center (its code in the centers view) the channels' files are for; without it, the
+    warehouse's only center. A file whose center is unknown, or not said when several are known, is refused
+    (its result says so and lists the known codes); product masters and centers files are network-wide.
+    `centers` maps a file to its own center instead (the demo's exports, several centers in one batch).
 
     Readers (the dashboard) keep the file they opened until they reopen; the published path always holds
     a complete warehouse. Files already loaded are skipped without copying anything. Every file that
@@ -51,11 +56,18 @@ def load_paths(db: Path, paths: list[Path], forced_format: str | None = None, pr
         warehouse.check_schema(db)   # an older warehouse is rebuilt, not loaded into
         # read under the lock: a load that held it before us has published by now
         known = publish.loaded_hashes(db, whole_only=True)
-        results = {f: duplicate_result(f, known[hashes[f]]) for f in files if hashes.get(f) in known}
+        owner = publish.center_of_request(publish.known_centers(db), center)
+        results = {}
+        for f in files:
+            own = centers[f] if centers and f in centers else owner
+            found = known.get((hashes.get(f), None)) or known.get((hashes.get(f), own))
+            if f in hashes and found:
+                results[f] = duplicate_result(f, found)
         pending = [f for f in files if f not in results]
         if pending:
             with publish.working_copy(db) as work:
-                results.update(load_into(work, db, pending, forced_format, progress, on_file, hashes))
+                results.update(load_into(work, db, pending, forced_format, progress, on_file, hashes,
+                                         {f: (centers or {}).get(f, center) for f in pending}))
             publish.promote_pending(db)
     return [results[f] for f in files]
 
@@ -68,8 +80,10 @@ def duplicate_result(path: Path, known: tuple[int, str]):
                       message=f"same content as load {load_id} ({name}); nothing to do")
 
 
-def load_into(work: Path, db: Path, files: list[Path], forced_format, progress, on_file, hashes=None) -> dict:
-    """Load the files into the working copy `work`, keeping each loaded one under db's raw/ folder."""
+def load_into(work: Path, db: Path, files: list[Path], forced_format, progress, on_file, hashes=None,
+              centers: dict | None = None) -> dict:
+    """Load the files into the working copy `work`, keeping each loaded one under db's raw/ folder; centers[file]
+    is the center it is loaded for (None: the warehouse's only one)."""
     from etl import warehouse
     from etl.loader import LoadResult, load_file
 
@@ -92,7 +106,7 @@ def load_into(work: Path, db: Path, files: list[Path], forced_format, progress, 
                 sha = (hashes or {}).get(path) or keeper.scan.sha
                 # a GBK export's UTF-8 copy is made beside the warehouse, where a killed load's is cleaned up
                 results[path] = load_file(con, path, key, forced_format, sha, scratch=work.parent,
-                                          shape=keeper.scan.shape)
+                                          shape=keeper.scan.shape, center=(centers or {}).get(path))
                 keeper.keep = results[path].status == "loaded"
             finally:
                 kept.append(keeping.submit(keeper.finish))
@@ -109,12 +123,13 @@ def load_into(work: Path, db: Path, files: list[Path], forced_format, progress, 
 
 
 def rebuild(db: Path, progress: bool = False) -> list:
-    """Make the warehouse again from the kept raw files, in the order they were first loaded, into a
-    fresh file, and publish it only when every file loaded again."""
+    """Make the warehouse again from the kept raw files, in the order they were first loaded, each into the center
+    it was loaded for, into a fresh file, and publish it only when every file loaded again."""
     with publish.writer_lock(db):
         plan = rebuild_plan(db)
         with publish.working_copy(db, fresh=True) as work, staged_names(plan) as files:
-            results = load_into(work, db, files, None, progress, None)
+            results = load_into(work, db, files, None, progress, None,
+                                centers={f: center for f, (_, _, center) in zip(files, plan)})
             failed = [r for r in results.values() if r.status != "loaded"]
             if failed:
                 raise RebuildError("; ".join(f"{r.file}: {r.status} {r.message}" for r in failed))
@@ -122,8 +137,8 @@ def rebuild(db: Path, progress: bool = False) -> list:
     return [results[f] for f in files]
 
 
-def rebuild_plan(db: Path) -> list[tuple[str, Path]]:
-    """(file name as loaded, kept raw file) of every loaded file, in load order.
+def rebuild_plan(db: Path) -> list[tuple[str, Path, str | None]]:
+    """(file name as loaded, kept raw file, center it was loaded for) of every loaded file, in load order.
 
     The order comes from the warehouse's loads table; a warehouse that is missing or cannot be read
     falls back to the order in which the raw files were kept.
@@ -137,12 +152,12 @@ def rebuild_plan(db: Path) -> list[tuple[str, Path]]:
         # only kept files: a load's raw copy stays hidden (.pending-) until that load published
         kept = sorted((p for p in raw.glob("*") if p.is_file() and not p.name.startswith(".")),
                       key=lambda p: p.stat().st_mtime_ns)
-        return [(p.name.split("-", 1)[1], p) for p in kept]
+        return [(p.name.split("-", 1)[1], p, None) for p in kept]
     plan, missing = [], []
-    for sha, name in known:
+    for sha, name, center in known:
         found = [p for p in sorted(raw.rglob(f"{sha[:12]}-*")) if p.is_file() and file_sha256(p) == sha]
         if found:
-            plan.append((name, found[0]))
+            plan.append((name, found[0], center))
         else:
             missing.append(name)
     if missing:
@@ -151,12 +166,12 @@ def rebuild_plan(db: Path) -> list[tuple[str, Path]]:
 
 
 @contextlib.contextmanager
-def staged_names(plan: list[tuple[str, Path]]):
+def staged_names(plan: list[tuple[str, Path, str | None]]):
     """Each raw file behind a link named as it was first loaded, so the rebuilt loads table and the
     export stamps in Tmall file names are the same as the first time."""
     with tempfile.TemporaryDirectory(prefix="tpc-rebuild-") as folder:
         links = []
-        for index, (name, kept) in enumerate(plan):
+        for index, (name, kept, _) in enumerate(plan):
             link = Path(folder) / str(index) / name
             link.parent.mkdir()
             link.symlink_to(kept.resolve())
@@ -180,11 +195,11 @@ def build_demo(db: Path, seed: int | None = None, progress: bool = False, on_fil
     from etl import demo
 
     files = demo.generate(out_dir or db.parent / "demo", seed if seed is not None else demo.DEFAULT_SEED, on_write)
-    return load_paths(db, files, progress=progress, on_file=on_file)
+    return load_paths(db, files, progress=progress, on_file=on_file, centers={f: demo.center_of(f) for f in files})
 
 
 def status(db: Path) -> str:
-    """A plain-text report of loads, rows per channel and how fresh each channel is."""
+    """A plain-text report of loads, rows per center and channel and how fresh each is."""
     if not db.exists():
         return f"no warehouse at {db} (python -m etl demo builds one from the demo data)"
     from etl import warehouse
@@ -197,11 +212,11 @@ def status(db: Path) -> str:
             "select status, count(*), sum(rows_loaded), sum(rows_rejected) from loads group by status order by status").fetchall()
         for state, files, loaded, rejected in loads:
             lines.append(f"  {files} file(s) {state}: {loaded or 0:,} rows loaded, {rejected or 0:,} rejected")
-        lines.append("channel      lines        net_rmb          first sale  last sale")
+        lines.append("center  channel      lines        net_rmb          first sale  last sale")
         for row in con.execute(
-                "select channel, count(*), sum(net_rmb), min(sale_date), max(sale_date) from sales "
-                "group by channel order by channel").fetchall():
-            lines.append(f"  {row[0]:<10} {row[1]:>9,} {row[2]:>16,.2f}  {row[3]}  {row[4]}")
+                "select center, channel, count(*), sum(net_rmb), min(sale_date), max(sale_date) from sales "
+                "group by center, channel order by center, channel").fetchall():
+            lines.append(f"  {row[0]:<6}{row[1]:<10} {row[2]:>9,} {row[3]:>16,.2f}  {row[4]}  {row[5]}")
         unknown = scalar(con, "select count(*) from unknown_products")
         lines.append(f"product codes sold but missing from the master: {unknown} (see the Data page)")
         lines += conflict_lines(con) + reconciliation_lines(con)
@@ -239,6 +254,20 @@ def reconciliation_lines(con) -> list[str]:
             line += f"; {replaced_later:,} of its rows replaced by later loads"
         lines.append(line)
     return lines
+
+
+def centers(db: Path) -> list[tuple[str, str]]:
+    """(code, name) of the warehouse's centers, the codes load_paths(center=...) takes; the implicit one when
+    there is no warehouse yet."""
+    if not db.exists():
+        return [(config.DEFAULT_CENTER, config.DEFAULT_CENTER_NAME)]
+    from etl import warehouse
+
+    con = warehouse.connect(db, read_only=True)
+    try:
+        return con.execute("select center, center_name from centers order by center").fetchall()
+    finally:
+        con.close()
 
 
 def rejects(db: Path, load_id: int | None, limit: int) -> list[tuple]:

@@ -13,22 +13,28 @@ from etl.publish import file_sha256
 SAMPLE_ROWS = 8
 
 
-def preview(db: Path, files: list[Path]) -> list[tuple[LoadResult, pd.DataFrame]]:
-    """Each file's outcome and a sample of the rows it would add; the real warehouse is not touched."""
+def preview(db: Path, files: list[Path], center: str | None = None) -> list[tuple[LoadResult, pd.DataFrame]]:
+    """Each file's outcome and a sample of the rows it would add (for `center`, as load_paths takes it); the real
+    warehouse is not touched."""
     known = publish.loaded_hashes(db, whole_only=True)
+    centers = publish.known_centers(db)
     key = config.buyer_key()
     con = duckdb.connect(":memory:")
     warehouse.ensure_schema(con)
+    if centers:   # the warehouse's own centers, so that --center is checked as the load will
+        con.executemany("insert into center_register values (?, ?, ?, ?, 0)", centers)
     out = []
     try:
         for path in files:
             sha = file_sha256(path)
-            if sha in known:
-                load_id, name = known[sha]
+            owner = publish.center_of_request(centers, center)
+            found = known.get((sha, None)) or known.get((sha, owner))
+            if found:
+                load_id, name = found
                 out.append((LoadResult(file=path.name, status="duplicate", load_id=load_id,
                                        message=f"same content as load {load_id} ({name}); nothing to do"), pd.DataFrame()))
                 continue
-            result = load_file(con, path, key, sha=sha)
+            result = load_file(con, path, key, sha=sha, center=center)
             out.append((result, sample(con, result)))
     finally:
         con.close()

@@ -89,8 +89,9 @@ def promote_pending(db: Path) -> None:
         fsync_dir(raw)
 
 
-def loaded_rows(db: Path) -> list[tuple[str, int, str, int]]:
-    """(sha256, load_id, file name, rows later replaced) of every load of the published warehouse, in load order."""
+def loaded_rows(db: Path) -> list[tuple[str, int, str, int, str | None]]:
+    """(sha256, load_id, file name, rows later replaced, center) of every load of the published warehouse, in load
+    order (center NULL: a network-wide file, or a warehouse older than centers)."""
     if not db.exists():
         return []
     import duckdb
@@ -99,30 +100,64 @@ def loaded_rows(db: Path) -> list[tuple[str, int, str, int]]:
 
     con = warehouse.connect(db, read_only=True)
     try:
-        return con.execute("select sha256, load_id, file_name, rows_replaced_later from loads "
+        return con.execute("select sha256, load_id, file_name, rows_replaced_later, center from loads "
                            "where status = 'loaded' order by load_id").fetchall()
+    except duckdb.BinderException:   # written before loads had a center: every load was the one center's
+        return [(*row, None) for row in con.execute("select sha256, load_id, file_name, rows_replaced_later from loads "
+                                                    "where status = 'loaded' order by load_id").fetchall()]
     except duckdb.CatalogException:
         return []
     finally:
         con.close()
 
 
-def loaded_hashes(db: Path, whole_only: bool = False) -> dict[str, tuple[int, str]]:
-    """sha256 -> (load_id, file name) of every file the published warehouse holds; whole_only: only those none of
-    whose rows a later load replaced (a file whose rows were replaced is loaded again when given again)."""
+def loaded_hashes(db: Path, whole_only: bool = False) -> dict[tuple[str, str | None], tuple[int, str]]:
+    """(sha256, center) -> (load_id, file name) of every file the published warehouse holds (center None: a
+    network-wide file); whole_only: only those none of whose rows a later load replaced (a file whose rows were
+    replaced is loaded again when given again)."""
     found = {}
-    for sha, load_id, name, replaced_later in loaded_rows(db):
+    for sha, load_id, name, replaced_later, center in loaded_rows(db):
         if whole_only and replaced_later:
-            found.pop(sha, None)
+            found.pop((sha, center), None)
             continue
-        found[sha] = (load_id, name)
+        found[(sha, center)] = (load_id, name)
     return found
 
 
-def loaded_files(db: Path) -> list[tuple[str, str]]:
-    """(sha256, file name) of every load of the published warehouse, in load order: a file loaded twice (applied
-    again after later loads replaced its rows) is there twice, so a rebuild replays it twice."""
-    return [(sha, name) for sha, _, name, _ in loaded_rows(db)]
+def loaded_files(db: Path) -> list[tuple[str, str, str | None]]:
+    """(sha256, file name, center) of every load of the published warehouse, in load order: a file loaded twice
+    (applied again after later loads replaced its rows, or loaded for two centers) is there twice, so a rebuild
+    replays it twice."""
+    return [(sha, name, center) for sha, _, name, _, center in loaded_rows(db)]
+
+
+def known_centers(db: Path) -> list[tuple]:
+    """(center, center_name, city, opened_on) of the published warehouse's centers (its centers view), [] when there
+    is no warehouse (or one older than centers)."""
+    if not db.exists():
+        return []
+    import duckdb
+
+    from etl import warehouse
+
+    con = warehouse.connect(db, read_only=True)
+    try:
+        return con.execute("select center, center_name, city, opened_on from centers order by center").fetchall()
+    except duckdb.CatalogException:
+        return []
+    finally:
+        con.close()
+
+
+def center_of_request(centers: list[tuple], requested: str | None) -> str | None:
+    """The center a load asked for (or the only one: the implicit one when no centers file), for finding files
+    loaded already; None when the request will be refused."""
+    from etl import config
+
+    codes = [c[0] for c in centers] or [config.DEFAULT_CENTER]
+    if requested is None:
+        return codes[0] if len(codes) == 1 else None
+    return requested if requested in codes else None
 
 
 @contextlib.contextmanager

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import publish, transcode
+from etl import publish, temps, transcode
 from etl.warehouse import scalar
 
 HEAD_ROWS = 12            # a header may sit below a few title rows
@@ -158,15 +158,12 @@ def csv_head(path: Path, encoding: str) -> list[list[str]]:
     return head
 
 
-TYPED = "etl_typed"
-
-
 def stage(con: duckdb.DuckDBPyConnection, source: Source, header_row: int, header: list[str], select) -> list[tuple]:
-    """Create table etl_typed from the rows below the header, through the query `select(with_row)` over `src`.
+    """Create the table temps.STAGED from the rows below the header, through the query `select(with_row)` over `src`.
 
     `src` has text columns c0..c{width-1} (and `_row` when with_row); the query types them. The table is created in
     the warehouse being loaded (not as a temp table) so a large file is written out compressed as it
-    is read instead of being held in memory. Afterwards the temp view `typed_all` adds `_row`, the row number
+    is read instead of being held in memory. Afterwards the temp view temps.TYPED_ALL adds `_row`, the row number
     a spreadsheet shows (the header's own row counts). Returns the rows that could not be read, as
     (row, reason code, column or None, detail); they are not staged.
 
@@ -186,8 +183,8 @@ def stage(con: duckdb.DuckDBPyConnection, source: Source, header_row: int, heade
                 staged = stage_csv_fast(con, text_path, header_row, width, select)
             except ReadError:
                 staged = False
-            if staged and not shape_holds(shape.result(), header_row, scalar(con, f"select count(*) from {TYPED}")):
-                con.execute(f"drop table {TYPED}")
+            if staged and not shape_holds(shape.result(), header_row, scalar(con, f"select count(*) from {temps.STAGED}")):
+                con.execute(f"drop table {temps.STAGED}")
                 staged = False
         return [] if staged else stage_csv_exact(con, text_path, header_row, header, select, source.foreign_lines)
 
@@ -398,16 +395,16 @@ def stage_csv_fast(con: duckdb.DuckDBPyConnection, path: Path, header_row: int, 
     clear_reader_rejects(con)
     source = csv_source(header_row, width)
     try:
-        con.execute(f"create or replace table {TYPED} as with src as (select * from {source}) {select(False)}",
+        con.execute(f"create or replace table {temps.STAGED} as with src as (select * from {source}) {select(False)}",
                     [str(path)])
     except duckdb.Error as exc:
         raise ReadError(f"{path.name}: cannot be read as CSV: {str(exc).splitlines()[0]}") from None
     if reader_rejected(con):
-        con.execute(f"drop table {TYPED}")
+        con.execute(f"drop table {temps.STAGED}")
         return False
     # rows written inside a transaction get row ids from an offset, but in file order
-    base = scalar(con, f"select coalesce(min(rowid), 0) from {TYPED}")
-    con.execute(f"create or replace temp view typed_all as select rowid - {base} + {header_row + 1} as _row, * from {TYPED}")
+    base = scalar(con, f"select coalesce(min(rowid), 0) from {temps.STAGED}")
+    con.execute(f"create or replace temp view {temps.TYPED_ALL} as select rowid - {base} + {header_row + 1} as _row, * from {temps.STAGED}")
     return True
 
 
@@ -510,12 +507,12 @@ def stage_rows(con, rows, first_row, width, select, numbers=None) -> None:
     columns = {"_row": pa.array([numbers[i] for i in keep], pa.int64())}
     for c in range(width):
         columns[f"c{c}"] = pa.array([rows[i][c] if c < len(rows[i]) else None for i in keep], pa.string())
-    con.register("etl_arrow", pa.table(columns))
+    con.register(temps.ARROW, pa.table(columns))
     try:
-        con.execute(f"create or replace table {TYPED} as with src as (select * from etl_arrow) {select(True)}")
+        con.execute(f"create or replace table {temps.STAGED} as with src as (select * from {temps.ARROW}) {select(True)}")
     finally:
-        con.unregister("etl_arrow")
-    con.execute(f"create or replace temp view typed_all as select * from {TYPED}")
+        con.unregister(temps.ARROW)
+    con.execute(f"create or replace temp view {temps.TYPED_ALL} as select * from {temps.STAGED}")
 
 
 def check_workbook(path: Path) -> None:

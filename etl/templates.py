@@ -12,7 +12,7 @@ import csv
 import io
 from pathlib import Path
 
-from etl import channels
+from etl import channels, config
 from etl.formats import FORMATS
 
 TEMPLATES = {
@@ -20,6 +20,7 @@ TEMPLATES = {
     "master": "product_master",
     "pos": "storefront_pos",
     "targets": "targets",
+    "centers": "centers",
 }
 SUFFIXES = (".xlsx", ".csv")
 CONTACT_COLUMNS = {"exhibition_register": ("联系人", "联系电话", "职位")}
@@ -36,6 +37,12 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "品类": ("糕点", "如 茶叶、糕点、零食、调味酱料、酒类、美妆个护、保健食品、生活家居"),
         "规格": ("12入", "包装规格，如 150g、12入"),
         "零售价": ("128.00", "建议零售价，单位元，可写 128、128.00 或 ¥128"),
+    },
+    "centers": {
+        "中心代码": ("EX", "中心的代码（英文字母或数字，如 SH），载入销售资料时以 --center 指定；不可重复"),
+        "中心名称": ("示例中心" + DELETE_ME, "中心的全称"),
+        "城市": ("上海", "中心所在城市"),
+        "开业日期": ("2021-01-01", "年-月-日，可留空"),
     },
     "storefront_pos": {
         "销售单号": ("EXAMPLE-0001", "收银小票号；同一张小票的多行商品写同一个单号"),
@@ -71,7 +78,7 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
     "targets": {
         "年份": ("2021", "目标所属年份，如 2021"),
         "月份": ("1", "1 到 12；留空表示全年目标"),
-        "中心代码": ("EXAMPLE", "中心代码，如 SH；留空表示全网（所有中心合计）的目标"),
+        "中心代码": (config.DEFAULT_CENTER, "中心资料中的中心代码（未载入中心资料时为 TPC）；留空表示全网（所有中心合计）的目标"),
         "通路": (channels.codes()[0], "、".join(channels.codes()) + " 之一，或写通路名称："
                  + "、".join(c.labels[1] for c in channels.CHANNELS.values()) + "（繁体、英文亦可）"),
         "目标金额(元)": ("100000.00", "目标营收，单位元，不可为负；同一年份、月份、中心与通路只写一行，新文件会取代旧的同一目标"),

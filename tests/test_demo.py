@@ -26,7 +26,7 @@ def test_every_demo_file_loads_without_rejects(demo_build):
     _, _, results = demo_build
     assert [(r.file, r.status, r.rows_rejected) for r in results if r.status != "loaded" or r.rows_rejected] == []
     assert [r.format for r in results] == [
-        "product_master", "storefront_pos", "storefront_pos", "storefront_pos",
+        "centers", "product_master", *["storefront_pos"] * 9,
         "exhibition_register", "exhibition_register", "exhibition_register",
         "tmall_orders", "tmall_items", "tmall_orders", "tmall_items", "tmall_orders", "tmall_items"]
 
@@ -34,6 +34,44 @@ def test_every_demo_file_loads_without_rejects(demo_build):
 def test_2020_storefront_net_is_thirty_million(demo_db):
     assert scalar(demo_db, "select sum(net_rmb) from sales where channel = 'storefront' and year(sale_date) = 2020") \
         == Decimal("30000000.00")
+
+
+def test_the_demo_has_three_centers_the_flagship_running_tmall_and_the_fairs(demo_db):
+    assert demo_db.execute("select center, center_name, city from centers order by opened_on").fetchall() == [
+        ("SH", "上海旗艦中心", "上海"), ("NJ", "南京中心", "南京"), ("XM", "厦门中心", "厦门")]
+    assert demo_db.execute("select channel, string_agg(distinct center, ',' order by center) from sales "
+                           "group by 1 order by 1").fetchall() == [
+        ("exhibition", "SH"), ("storefront", "NJ,SH,XM"), ("tmall", "SH")]
+    assert demo_db.execute("select center, string_agg(distinct store_or_event, ',') from sales "
+                           "where channel = 'storefront' group by 1 order by 1").fetchall() == [
+        ("NJ", "台湾商品中心南京展销店"), ("SH", "台湾商品中心上海展销店"), ("XM", "台湾商品中心厦门展销店")]
+
+
+# each center's storefront net per year (the seed's), summing to the network's: the report's 30,000,000.00 in 2020
+STOREFRONT_BY_CENTER = {
+    2019: {"SH": Decimal("14469534.29"), "NJ": Decimal("7152165.81"), "XM": Decimal("4882170.30")},
+    2020: {"SH": Decimal("16583649.72"), "NJ": Decimal("8023173.33"), "XM": Decimal("5393176.95")},
+    2021: {"SH": Decimal("18228901.80"), "NJ": Decimal("8795555.82"), "XM": Decimal("5961957.98")},
+}
+
+
+@pytest.mark.parametrize("year", demo.YEARS)
+def test_each_center_s_storefront_net_sums_to_the_network_s(demo_db, year):
+    found = dict(demo_db.execute("select center, sum(net_rmb) from sales_daily where channel = 'storefront' "
+                                 "and year(sale_date) = ? group by 1", [year]).fetchall())
+    assert found == STOREFRONT_BY_CENTER[year]
+    assert sum(found.values()) == Decimal(demo.STOREFRONT_NET_CENTS[year]) / 100
+
+
+@pytest.mark.parametrize("year", demo.YEARS)
+def test_the_network_s_totals_are_the_reports(demo_db, year):
+    companies, _, deals = demo.FAIR_TARGETS[year]
+    brands, products = demo.TMALL_RANGE[year]
+    assert scalar(demo_db, f"select count(distinct company) from leads where year(event_start) = {year}") == companies
+    assert scalar(demo_db, f"select sum(net_rmb) from sales_daily where channel = 'exhibition' "
+                           f"and year(sale_date) = {year}") == Decimal(deals)
+    assert demo_db.execute(f"select count(distinct brand), count(distinct sku) from sales where channel = 'tmall' "
+                           f"and is_paid and year(sale_date) = {year}").fetchall() == [(brands, products)]
 
 
 def test_2020_exhibitions_met_214_companies_and_closed_224_wan(demo_db):

@@ -143,7 +143,7 @@ def test_the_targets_template_loads_its_one_example_row(tmp_path, con, capsys, s
     result = load(con, out)
     assert (result.status, result.format, result.rows_read, result.rows_loaded, result.rows_rejected) == (
         "loaded", "targets", 1, 1, 0)
-    assert rows(con, TARGETS) == [(2021, 1, "EXAMPLE", "storefront", Decimal("100000.00"))]
+    assert rows(con, TARGETS) == [(2021, 1, "TPC", "storefront", Decimal("100000.00"))]
 
 
 def test_the_targets_template_has_every_column_with_a_note():

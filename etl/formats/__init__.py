@@ -1,17 +1,20 @@
 """The export formats the ETL reads, and how a file's header row tells which one it is."""
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from etl.formats import exhibition_register, product_master, storefront_pos, targets, tmall_items, tmall_orders
-from etl.formats.spec import Field, Format
+from etl.formats import (centers, exhibition_register, product_master, storefront_pos, targets, tmall_items,
+                         tmall_orders)
+from etl.formats.spec import COLUMN_TYPES, Field, Format
 
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
         product_master.FORMAT,
+        centers.FORMAT,
         storefront_pos.FORMAT,
         exhibition_register.FORMAT,
         tmall_orders.FORMAT,
@@ -19,6 +22,31 @@ FORMATS: dict[str, Format] = {
         targets.FORMAT,
     )
 }
+
+
+@contextlib.contextmanager
+def declared_format(fmt: Format):
+    """A format added for the length of a block (the tests' fake fourth channel), as channels.declared does."""
+    FORMATS[fmt.name] = fmt
+    try:
+        yield fmt
+    finally:
+        FORMATS.pop(fmt.name, None)
+
+
+def table_ddl(fmt: Format) -> str:
+    """The table of a format that schema.sql does not create, from its fields: each stored field typed by its kind,
+    then the load and, for a channel's format, the center."""
+    columns = [f"{f.name} {COLUMN_TYPES[f.kind]}{' not null' if f.required_value else ''}" for f in fmt.stored_fields]
+    columns.append("load_id integer not null")
+    if fmt.centered:
+        columns.append("center varchar not null")
+    return f"create table if not exists {fmt.table} ({', '.join(columns)})"
+
+
+def default_load_sql(fmt: Format) -> str:
+    """The load query of a format without etl/sql/load/<name>.sql: its stored fields as typed."""
+    return f"select _row, {', '.join(f.name for f in fmt.stored_fields)} from {{typed}}"
 
 
 class FormatError(ValueError):
@@ -101,4 +129,5 @@ def refusal_message(file_name: str, head: list[list[str]], candidates: list[Form
     return "\n".join(lines)
 
 
-__all__ = ["FORMATS", "Field", "Format", "FormatError", "Match", "detect", "match", "normalize_header"]
+__all__ = ["FORMATS", "Field", "Format", "FormatError", "Match", "declared_format", "default_load_sql", "detect", "match",
+           "normalize_header", "table_ddl"]

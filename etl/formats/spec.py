@@ -51,3 +51,18 @@ class Format:
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
+
+    @property
+    def centered(self) -> bool:
+        """Whether its rows belong to one center (a channel's sales and leads); reference files are network-wide."""
+        return self.channel is not None
+
+    @property
+    def stored_fields(self) -> tuple[Field, ...]:
+        """The fields its table keeps as typed when it has no load query of its own: all but personal data."""
+        return tuple(f for f in self.fields if not f.personal)
+
+
+# the column type of a field of each kind in a table made from the declarations
+COLUMN_TYPES = {"text": "varchar", "order_id": "varchar", "money": "decimal(18, 2)", "qty": "decimal(18, 3)",
+                "int": "integer", "timestamp": "timestamp", "date": "date"}

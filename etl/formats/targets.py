@@ -21,8 +21,7 @@ def channel_sql() -> str:
     return f"case lower(channel_raw) {whens} end"
 
 
-# The check a centers table makes possible (a center code the Center does not have): add it to FORMAT.checks
-# once the warehouse has `centers` (one row per center code, column `center`).
+# a center code the warehouse does not know (the centers view: its centers file's, or the one implicit center)
 UNKNOWN_CENTER_CHECK = ("center", "center is not null and center not in (select center from centers)",
                         "unknown_center")
 
@@ -51,6 +50,7 @@ FORMAT = Format(
         ("month", "month is not null and month not between 1 and 12", "bad_month"),
         ("channel_raw", "channel_raw is not null and channel is null", "unknown_channel"),
         ("target_rmb", "target_rmb < 0", "negative_target"),
+        UNKNOWN_CENTER_CHECK,
     ),
     dedupe=True,
     amount="t.target_rmb",

@@ -13,6 +13,8 @@ create table if not exists loads (
     file_name varchar not null,
     sha256 varchar,                 -- NULL only for a file that could not be read to its end
     format varchar,
+    channel varchar,                -- the channel its format feeds (etl/formats: Format.channel); NULL for reference files
+    center varchar,                 -- the center it was loaded for (load --center); NULL for network-wide files
     exported_at timestamp,          -- the export's own time (Tmall file-name stamp) or the load time; newer wins on overlap
     rows_read bigint not null default 0,
     rows_loaded bigint not null default 0,
@@ -63,6 +65,16 @@ create table if not exists product_master (
     load_id integer not null
 );
 
+-- one row per center of the network (中心资料); empty when no centers file was loaded: the warehouse then has
+-- the one implicit center of etl/config.py (DEFAULT_CENTER), see the centers view
+create table if not exists center_register (
+    center varchar not null,        -- 中心代码, the code `python -m etl load --center` takes
+    center_name varchar not null,
+    city varchar,
+    opened_on date,
+    load_id integer not null
+);
+
 -- one row per storefront POS receipt line; returns are negative lines
 create table if not exists pos_lines (
     order_id varchar not null,
@@ -77,7 +89,8 @@ create table if not exists pos_lines (
     is_return boolean not null,
     store varchar not null,         -- 门店; receipt numbers restart per store (config.DEFAULT_STORE when the export names none)
     buyer_key varchar,              -- HMAC of the member phone, never the phone
-    load_id integer not null
+    load_id integer not null,
+    center varchar not null         -- the center it was loaded for; a natural key includes it
 );
 
 -- one row per Tmall order (订单报表)
@@ -99,7 +112,8 @@ create table if not exists tmall_orders (
     item_count integer,
     shop_name varchar,
     close_reason varchar,
-    load_id integer not null
+    load_id integer not null,
+    center varchar not null         -- the center it was loaded for; a natural key includes it
 );
 
 -- one row per Tmall order line (宝贝报表)
@@ -114,7 +128,8 @@ create table if not exists tmall_items (
     package varchar,
     status_raw varchar,
     merchant_code varchar,
-    load_id integer not null
+    load_id integer not null,
+    center varchar not null         -- the center it was loaded for; a natural key includes it
 );
 
 -- one row per company met at an exhibition (展会客户登记表), contacts removed
@@ -133,7 +148,8 @@ create table if not exists lead_register (
     deal_amount_rmb decimal(18, 2),
     deal_date date,
     owner varchar,                  -- the Center's own follow-up staff
-    load_id integer not null
+    load_id integer not null,
+    center varchar not null         -- the center it was loaded for; a natural key includes it
 );
 
 -- one row per sales target (销售目标): year, month (NULL: the year), center (NULL: the network), channel

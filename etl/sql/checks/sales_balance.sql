@@ -1,16 +1,9 @@
 -- sales_balance: one row per channel whose marts do not hold what its loaded source tables hold: lines and net
 -- revenue. Empty when every line of every table reaches the dashboard exactly once; any row (a join that
--- multiplied or lost a line) fails the batch before it is published.
+-- multiplied or lost a line) fails the batch before it is published. The expected rows are one per registered
+-- channel (channel, lines, net_rmb) from its Channel.balance, composed by etl/warehouse.py.
 with expected as (
-    select 'storefront' as channel, count(*) as lines, coalesce(sum(net_rmb), 0) as net_rmb from pos_lines
-    union all
-    select 'exhibition', count(*), coalesce(sum(deal_amount_rmb), 0) from lead_register where stage = 'won'
-    union all
-    -- a paid order is one sales line per item line, or one line when its item report is not loaded
-    select 'tmall', coalesce(sum(greatest(coalesce(i.lines, 0), 1)), 0), coalesce(sum(o.goods_rmb - least(o.refund_rmb, o.goods_rmb)), 0)
-    from tmall_orders as o
-    left join (select order_id, count(*) as lines from tmall_items group by order_id) as i using (order_id)
-    where o.paid_at is not null
+    {expected}
 ),
 marts as (
     select channel, sum(lines) as lines, coalesce(sum(net_rmb), 0) as net_rmb from sales_daily group by channel

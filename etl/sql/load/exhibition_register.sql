@@ -15,4 +15,4 @@ select
     case when stage = 'won' then deal_amount_rmb end as deal_amount_rmb,
     case when stage = 'won' then deal_date end as deal_date,
     owner
-from typed
+from {typed}

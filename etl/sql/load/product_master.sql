@@ -8,4 +8,4 @@ select
     category,
     spec,
     retail_price_rmb
-from typed
+from {typed}

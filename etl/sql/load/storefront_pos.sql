@@ -2,10 +2,10 @@
 -- A return (单据类型 退货, or a negative quantity or amount) is stored negative. Rows are inserted in file
 -- order and the sales view numbers a receipt's lines in that order, so the load needs no grouping at all.
 -- Receipt numbers restart per store: a row naming no store belongs to the default one.
--- `typed` is either the staged rows of a file that had bad ones, or (one pass) the CSV reader itself.
+-- `typed` (etl.temps.TYPED) is either the staged rows of a file that had bad ones, or (one pass) the CSV reader itself.
 with lines as (
     select *, coalesce(doc_type like '%退%', false) or qty < 0 or net_rmb < 0 as is_return
-    from typed
+    from {typed}
 )
 select
     _row,
@@ -24,4 +24,4 @@ select
         then 'pos:' || sha256(k.opad || unhex(sha256(k.ipad || encode('pos:' || member_phone))))
     end as buyer_key
 from lines
-cross join hmac_pads as k
+cross join {hmac_pads} as k

@@ -1,12 +1,12 @@
 -- tmall_items rows from a typed item report: one row per order line, numbered within the order.
 with orders as (
     select order_id, min(_row) as first_row, max(_row) - min(_row) + 1 = count(*) as contiguous
-    from typed
+    from {typed}
     group by order_id
 ),
 lines as (
     select t.*, o.first_row, o.contiguous
-    from typed as t
+    from {typed} as t
     join orders as o using (order_id)
 ),
 numbered as (

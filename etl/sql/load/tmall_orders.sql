@@ -24,11 +24,11 @@ select
     paid_at,
     tpc_province(address) as province,
     -- a city only when it is a real one of that province: a street or a name never lands here
-    case when tpc_province(address) || '|' || tpc_city(address) in (select province || '|' || city from tpc_cities)
+    case when tpc_province(address) || '|' || tpc_city(address) in (select province || '|' || city from {cities})
         then tpc_city(address) end as city,
     title,
     item_count,
     shop_name,
     close_reason
-from typed
-cross join hmac_pads as k
+from {typed}
+cross join {hmac_pads} as k

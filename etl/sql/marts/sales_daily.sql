@@ -1,10 +1,11 @@
--- sales_daily: one row per day, channel and product (brand, category, sku) of paid sales lines.
+-- sales_daily: one row per day, center, channel and product (brand, category, sku) of paid sales lines.
 -- Rebuilt after every load; the dashboard reads it instead of the line-level sales view.
 -- (No distinct order count here: at ten million lines it is four fifths of the build; orders per day and
 -- channel are in orders_daily, and a product's lines stand for its orders in the detail table.)
 create or replace table sales_daily as
 select
     sale_date,
+    center,
     channel,
     brand,
     category,
@@ -17,5 +18,5 @@ select
     cast(sum(net_rmb) as decimal(18, 2)) as net_rmb
 from sales
 where is_paid
-group by sale_date, channel, brand, category, sku
-order by sale_date, channel
+group by sale_date, center, channel, brand, category, sku
+order by sale_date, center, channel

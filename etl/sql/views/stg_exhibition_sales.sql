@@ -1,6 +1,7 @@
 -- stg_exhibition_sales: one row per won exhibition lead, its deal amount dated by 成交日期.
 create or replace view stg_exhibition_sales as
 select
+    center,
     'exhibition' as channel,
     lead_id as order_id,
     1 as line_no,
@@ -15,6 +16,7 @@ select
     deal_amount_rmb as gross_rmb,
     cast(0 as decimal(18, 2)) as refund_rmb,
     deal_amount_rmb as net_rmb,
+    deal_amount_rmb as paid_rmb,
     'won' as status,
     'none' as product_status,          -- a deal is sold by brand, not by product
     true as is_paid,

@@ -1,13 +1,14 @@
 -- stg_storefront_sales: one row per POS receipt line, matched to the master by barcode or merchant code through
--- product_codes (unique on code: a shared barcode never multiplies a sale). A receipt is (store, order_id).
--- gross is what was sold, refund what was returned; net = gross - refund = 实收金额.
+-- product_codes (unique on code: a shared barcode never multiplies a sale). A receipt is (center, store, order_id).
+-- gross is what was sold, refund what was returned; net = gross - refund = 实收金额; paid is the net (a receipt's
+-- lines sum to what its buyer paid).
 -- line_no numbers a receipt's lines in the order of its export: a load inserts a file's rows in file order
 -- (DuckDB keeps insertion order, and row ids follow it), so the order is (load_id, rowid).
 create or replace view stg_storefront_sales as
 with matched as (
     select
         l.*,
-        cast(row_number() over (partition by l.store, l.order_id order by l.load_id, l.rowid) as integer) as line_no,
+        cast(row_number() over (partition by l.center, l.store, l.order_id order by l.load_id, l.rowid) as integer) as line_no,
         c.sku as master_sku,
         p.product_name as master_name,
         c.brand,
@@ -18,6 +19,7 @@ with matched as (
     left join product_master as p on p.sku = c.sku
 )
 select
+    center,
     'storefront' as channel,
     order_id,
     line_no,
@@ -32,6 +34,7 @@ select
     case when is_return then cast(0 as decimal(18, 2)) else net_rmb end as gross_rmb,
     case when is_return then -net_rmb else cast(0 as decimal(18, 2)) end as refund_rmb,
     net_rmb,
+    net_rmb as paid_rmb,
     case when is_return then 'returned' else 'completed' end as status,
     product_status,
     true as is_paid,

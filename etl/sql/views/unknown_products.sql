@@ -1,6 +1,7 @@
--- unknown_products: one row per channel and product code that sold but is missing from the product master.
+-- unknown_products: one row per center, channel and product code that sold but is missing from the product master.
 create or replace view unknown_products as
 select
+    center,
     channel,
     sku as code,
     any_value(product_name) as product_name,
@@ -10,4 +11,4 @@ select
     max(sale_date) as last_sold
 from sales
 where product_status = 'unknown'
-group by channel, sku
+group by center, channel, sku
