@@ -217,6 +217,11 @@ def status(db: Path) -> str:
                 "select center, channel, count(*), sum(net_rmb), min(sale_date), max(sale_date) from sales "
                 "group by center, channel order by center, channel").fetchall():
             lines.append(f"  {row[0]:<6}{row[1]:<10} {row[2]:>9,} {row[3]:>16,.2f}  {row[4]}  {row[5]}")
+        # a file's channel is its format's (Format.channel, recorded on loads): reference files have none
+        for channel, center, files, last in con.execute(
+                "select channel, center, count(*), max(finished_at) from loads "
+                "where status = 'loaded' and channel is not null group by all order by all").fetchall():
+            lines.append(f"  {channel} at {center}: {files} file(s), last loaded {last:%Y-%m-%d %H:%M}")
         unknown = scalar(con, "select count(*) from unknown_products")
         lines.append(f"product codes sold but missing from the master: {unknown} (see the Data page)")
         lines += conflict_lines(con) + reconciliation_lines(con)
