@@ -10,7 +10,6 @@ from analytics import access, measures, metrics
 from analytics.db import query
 from analytics.filters import Filters, center_where, leads_where, sales_where
 from etl import channels as registry
-from etl.formats import FORMATS
 
 GRAINS = {"day", "week", "month", "quarter", "year"}
 BRAND = "coalesce(brand, '__unknown__')"
@@ -53,22 +52,19 @@ def data_span() -> tuple[dt.date, dt.date] | None:
 
 def freshness() -> pd.DataFrame:
     """Per channel (in the registry's order): the last day with a sale, and when its last file was loaded."""
-    feeds = [(name, fmt.channel) for name, fmt in FORMATS.items() if fmt.channel]
     centers, params = center_where()
     return query(f"""
         with last_sale as (
             select channel, max(sale_date) as last_sale, sum(lines) as lines from sales_daily where {centers} group by channel
         ),
-        feeds as (select unnest(?::varchar[]) as format, unnest(?::varchar[]) as channel),
         last_load as (
             select channel, max(finished_at) as last_loaded, count(*) as files
-            from loads join feeds using (format) where status = 'loaded' group by 1
+            from loads where status = 'loaded' and channel is not null and {centers} group by 1
         ),
         channels as (select unnest(?::varchar[]) as channel, generate_subscripts(?::varchar[], 1) as position)
         select channel, last_sale, lines, last_loaded, files
         from channels join (last_sale full join last_load using (channel)) using (channel)
-        order by position""", [*params, [f for f, _ in feeds], [c for _, c in feeds], list(registry.codes()),
-                               list(registry.codes())])
+        order by position""", [*params, *params, list(registry.codes()), list(registry.codes())])
 
 
 def centers() -> pd.DataFrame:

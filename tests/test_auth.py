@@ -12,10 +12,10 @@ ROLES = {"alice@example.com": "analyst", "Mark@Example.com": "manager", "lee@exa
          "ada@example.com": "admin", "@tpc.example.cn": "leadership", "typo@example.com": "analist"}
 SECRETS = {"auth": AUTH, "roles": ROLES}
 
-ALL_PAGES = ["Overview", "Annual results", "Channels", "Brands & products", "Exhibition leads", "Data"]
-ANALYST_PAGES = ["Overview", "Annual results", "Channels", "Brands & products", "Exhibition leads"]
+ALL_PAGES = ["Overview", "Annual results", "Centers", "Channels", "Brands & products", "Exhibition leads", "Data"]
+ANALYST_PAGES = ["Overview", "Annual results", "Centers", "Channels", "Brands & products", "Exhibition leads"]
 SIGN_IN = "Taiwan Product Center sales dashboard"
-SCREEN_ONLY = [[SIGN_IN] * 6]   # every page's URL shows the login (or refusal) screen, and nothing else
+SCREEN_ONLY = [[SIGN_IN] * 7]   # every page's URL shows the login (or refusal) screen, and nothing else
 
 
 def signed_in(email: str, **claims) -> dict:
@@ -66,10 +66,10 @@ def test_no_roles_table_means_no_role():
 
 def test_pages_per_role():
     assert {role: auth.pages_for(role) for role in ("leadership", "manager", "analyst", "admin", None)} == {
-        "leadership": ("overview", "annual"),
-        "manager": ("overview", "annual", "channels", "brands", "leads", "data"),
-        "analyst": ("overview", "annual", "channels", "brands", "leads"),
-        "admin": ("overview", "annual", "channels", "brands", "leads", "data"),
+        "leadership": ("overview", "annual", "network"),
+        "manager": ("overview", "annual", "network", "channels", "brands", "leads", "data"),
+        "analyst": ("overview", "annual", "network", "channels", "brands", "leads"),
+        "admin": ("overview", "annual", "network", "channels", "brands", "leads", "data"),
         None: (),
     }
 
@@ -85,7 +85,7 @@ def test_who_uploads_and_exports(email, upload, export):
 
 def test_an_unverified_address_gets_nothing():
     assert auth.access_for(signed_in("alice@example.com", email_verified=False), SECRETS) == auth.Access(
-        (), can_upload=False, can_export=False, role=None, email="alice@example.com")
+        (), can_upload=False, can_export=False, role=None, email="alice@example.com", centers=())
     assert auth.access_for(signed_in("alice@example.com", email_verified=True), SECRETS).role == "analyst"
 
 
@@ -208,7 +208,7 @@ def test_leadership_sees_the_overview_and_the_annual_results_with_its_workbook(s
 
     at = open_page("annual", year="2020", secrets=SECRETS, user=signed_in("wang@tpc.example.cn"))
     assert not at.exception
-    assert navigation == [["Overview", "Annual results"]]
+    assert navigation == [["Overview", "Annual results", "Centers"]]
     assert at.title[0].value == "Results 2020"
     assert [b.proto.label for b in at.get("download_button")] == ["Download Excel"]
     assert_workbook_is_the_warehouse(offered(at, "annual_xlsx"), small_app, 2020)

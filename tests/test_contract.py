@@ -26,7 +26,8 @@ def columns_of(con, name):
                                     "order by ordinal_position", [name])]
 
 
-VIEWS = ["sales", "leads", "products", "brands", "unknown_products", "product_codes", "barcode_conflicts"]
+VIEWS = ["sales", "leads", "products", "brands", "unknown_products", "product_codes", "barcode_conflicts", "centers",
+         "targets"]
 
 
 def test_the_readme_documents_every_view():
@@ -40,15 +41,17 @@ def test_each_view_has_exactly_the_documented_columns(con, view):
 
 
 def test_loads_rejects_and_marts_have_the_documented_columns(con):
-    assert columns_of(con, "loads") == ["load_id", "file_name", "sha256", "format", "exported_at", "rows_read",
+    assert columns_of(con, "loads") == ["load_id", "file_name", "sha256", "format", "channel", "center", "exported_at",
+                                        "rows_read",
                                         "rows_loaded", "rows_rejected", "rows_superseded", "rows_replaced",
                                         "rows_replaced_later", "amount_read", "amount_loaded", "amount_rejected",
                                         "amount_superseded", "amount_replaced", "status", "message",
                                         "started_at", "finished_at"]
     assert columns_of(con, "rejects") == ["load_id", "row_no", "column_name", "reason", "detail"]
-    assert columns_of(con, "sales_daily") == ["sale_date", "channel", "brand", "category", "sku", "product_name",
-                                              "lines", "qty", "gross_rmb", "refund_rmb", "net_rmb"]
-    assert columns_of(con, "orders_daily") == ["sale_date", "channel", "orders"]
+    assert columns_of(con, "sales_daily") == ["sale_date", "center", "channel", "brand", "category", "sku",
+                                              "product_name", "lines", "qty", "gross_rmb", "refund_rmb", "net_rmb"]
+    assert columns_of(con, "orders_daily") == ["sale_date", "center", "channel", "orders"]
+    assert columns_of(con, "buyers_daily") == ["sale_date", "center", "channel", "buyer_key", "orders", "paid_rmb"]
 
 
 def test_money_is_decimal_everywhere(con):

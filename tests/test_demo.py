@@ -28,7 +28,7 @@ def test_every_demo_file_loads_without_rejects(demo_build):
     assert [r.format for r in results] == [
         "centers", "product_master", *["storefront_pos"] * 9,
         "exhibition_register", "exhibition_register", "exhibition_register",
-        "tmall_orders", "tmall_items", "tmall_orders", "tmall_items", "tmall_orders", "tmall_items"]
+        "tmall_orders", "tmall_items", "tmall_orders", "tmall_items", "tmall_orders", "tmall_items", "targets"]
 
 
 def test_2020_storefront_net_is_thirty_million(demo_db):
@@ -185,7 +185,11 @@ def test_overview_cards_compare_with_last_year_and_the_month_before(demo_app, de
     at = open_page("overview", period="month", asof="2020-12-31")
     card = next(m for m in at.metric if m.label == "Net revenue")
     assert card.delta == f"{float(december / last_december - 1) * 100:+.1f}%"
-    cards = [m.label for m in at.metric]
+    from analytics import metrics as declared
+    from ui.i18n import plain
+
+    cards = [m.label for m in at.metric][:len(declared.CARDS)]   # the KPI cards come first, the target's after
+    assert cards == [plain(f"metric.{m.key}", "en") for m in declared.CARDS]
     pop_lines = [c.value for c in at.caption if c.value.startswith("vs previous period")]
-    assert len(pop_lines) == len(cards) == 9
+    assert len(pop_lines) == len(cards) == 11
     assert pop_lines[cards.index("Net revenue")] == f"vs previous period {float(december / november - 1) * 100:+.1f}%"

@@ -12,7 +12,9 @@ from ui import frame, i18n
 def test_generate_reports_each_file_as_it_is_written(tmp_path):
     seen = []
     paths = demo.generate(tmp_path, on_file=lambda path, written, total: seen.append((path, written, total, path.exists())))
-    assert seen == [(path, index, 13, True) for index, path in enumerate(paths, start=1)]
+    # the centers file, the master, the targets, and per year three POS exports, a register and a Tmall pair
+    assert seen == [(path, index, 21, True) for index, path in enumerate(paths, start=1)]
+    assert paths[0].name == "centers.csv"
 
 
 def test_the_bar_gives_writing_its_share_then_loading_the_rest(monkeypatch):

@@ -59,11 +59,13 @@ def test_year_to_date_cards_show_every_metric(small_app, card_values):
     assert cards(at, card_values) == {   # the fixture's rows added up by hand (deals are no orders: 1,049.99 over 4)
         "Net revenue": Decimal("121049.99"), "Orders": 4, "Average order value": Decimal("262.4975"),
         "Units sold": 7, "Active brands": 2, "Products sold": 4, "Exhibition leads": 3,
-        "Deal amount": Decimal("120000.00"), "Refund rate": float(Decimal("135.01") / Decimal("121185.00"))}
+        "Deal amount": Decimal("120000.00"), "Refund rate": float(Decimal("135.01") / Decimal("121185.00")),
+        # Tmall's paid orders 316.00 + 260.00 (买家实际支付金额; the 10.01 refund not deducted), one buyer
+        "Tmall paid amount": Decimal("576.00"), "Tmall spend per buyer": Decimal("576.00")}
     assert metrics(at) == {
         "Net revenue": "RMB 121K", "Orders": "4", "Average order value": "RMB 0.262K", "Units sold": "7",
         "Active brands": "2", "Products sold": "4", "Exhibition leads": "3", "Deal amount": "RMB 120K",
-        "Refund rate": "0.1%",
+        "Refund rate": "0.1%", "Tmall paid amount": "RMB 0.576K", "Tmall spend per buyer": "RMB 0.576K",
     }
     assert at.subheader[0].value == "2020-01-01 to 2020-12-01"
     assert [s.value for s in at.subheader[1:]] == [
