@@ -4,8 +4,10 @@ from __future__ import annotations
 import contextlib
 import contextvars
 
-# None: every center; a tuple: only these (possibly none at all)
-_allowed: contextvars.ContextVar[tuple[str, ...] | None] = contextvars.ContextVar("allowed_centers", default=None)
+# None: every center; a tuple: only these (possibly none at all). Until a run says who reads (the router's
+# ui.auth.remember, a test, a bench), nothing is readable: a query that runs before the reader is known, or in a
+# thread nobody set up, reads no center's rows rather than every center's.
+_allowed: contextvars.ContextVar[tuple[str, ...] | None] = contextvars.ContextVar("allowed_centers", default=())
 # the centers the reader picked in the frame (the URL's center=…): every query's default; empty: all they may see
 _chosen: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar("chosen_centers", default=())
 

@@ -359,14 +359,16 @@ def lead_table(f: Filters) -> pd.DataFrame:
 # ---- data -------------------------------------------------------------------------------------
 
 def load_history() -> pd.DataFrame:
-    """Every file given, with what it read and where that went: read = loaded + rejected + superseded, in rows and RMB."""
-    return query("""
+    """Every file given, with what it read and where that went: read = loaded + rejected + superseded, in rows and RMB.
+    A reader limited to centers sees their centers' loads and the network-wide ones (master, centers, targets)."""
+    centers, params = center_where()
+    return query(f"""
         select load_id, file_name, status,
                status <> 'loaded' or (rows_read = rows_loaded + rows_rejected + rows_superseded
                    and (amount_read is null or amount_read = amount_loaded + amount_rejected + amount_superseded)) as balances,
                rows_read, rows_loaded, rows_rejected, rows_superseded, amount_read, amount_loaded, amount_rejected,
-               amount_superseded, rows_replaced, rows_replaced_later, format, started_at, finished_at, message
-        from loads order by load_id desc""")
+               amount_superseded, rows_replaced, rows_replaced_later, format, center, started_at, finished_at, message
+        from loads where center is null or {centers} order by load_id desc""", params)
 
 
 def barcode_conflicts() -> pd.DataFrame:
@@ -382,10 +384,12 @@ def barcode_conflicts() -> pd.DataFrame:
 
 
 def reject_list(limit: int = 5000) -> pd.DataFrame:
-    return query("""
+    centers, params = center_where(column="l.center")
+    return query(f"""
         select l.file_name, r.load_id, r.row_no, r.column_name, r.reason, r.detail
         from rejects as r join loads as l using (load_id)
-        order by r.load_id desc, r.row_no limit ?""", [limit])
+        where l.center is null or {centers}
+        order by r.load_id desc, r.row_no limit ?""", [*params, limit])
 
 
 def unknown_products() -> pd.DataFrame:

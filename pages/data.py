@@ -17,9 +17,10 @@ view = widgets.choice(t("data.view"), views, "view", views[0], "data.view")
 if view == "upload":
     st.caption(t("data.upload_help"))
     uploads.last_outcome()
+    center = uploads.center_picker(queries.centers())
     files = uploads.uploader(t("data.upload"), key=uploads.uploader_key())
     if files:
-        uploads.preview_and_confirm(files)
+        uploads.preview_and_confirm(files, center)
 elif view == "history":
     st.caption(t("data.history_help"))
     history = queries.load_history()

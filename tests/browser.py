@@ -16,7 +16,7 @@ from conftest import ROOT
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-PAGES = ("overview", "annual", "channels", "brands", "leads", "data")
+PAGES = ("overview", "annual", "network", "channels", "brands", "leads", "data")
 
 
 def free_port() -> int:

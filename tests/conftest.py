@@ -18,6 +18,19 @@ KEY = b"test-buyer-key"
 
 
 @pytest.fixture(autouse=True)
+def reads_every_center():
+    """The tests read as a reader who sees every center (the dashboard's router says so per run; analytics.access
+    reads nothing until someone does), and no test's limit or pick outlives it (AppTest runs in this thread)."""
+    from analytics import access
+
+    access.allow(None)
+    access.choose(())
+    yield
+    access.allow(None)
+    access.choose(())
+
+
+@pytest.fixture(autouse=True)
 def buyer_key_env(monkeypatch):
     """Tests never create or read the developer's .streamlit/secrets.toml."""
     monkeypatch.setenv("TPC_BUYER_KEY", KEY.decode())
@@ -183,3 +196,52 @@ def warehouse_rows(db: Path, sql: str, params=()) -> list[tuple]:
 
     with duckdb.connect(str(db), read_only=True, config={"enable_external_access": False}) as connection:
         return connection.execute(sql, list(params)).fetchall()
+
+
+CENTERS_FILE = [["中心代码", "中心名称", "城市", "开业日期"],
+                ["SH", "上海旗艦中心", "上海", "2015-06-01"],
+                ["NJ", "南京中心", "南京", "2018-03-01"]]
+# NJ's storefront: a 2019 receipt of 200.00, a 2020 one of 300.00, and SH's first receipt number reused (its own)
+POS_NJ = [
+    ["销售单号", "销售时间", "商品条码", "商品名称", "数量", "单价", "折扣金额", "实收金额", "支付方式"],
+    ["S20190105-0001", "2019-01-05 10:00:00", "TW-A002", "高山乌龙茶", "1", "200.00", "0", "200.00", "现金"],
+    ["S20200105-0001", "2020-01-08 16:00:00", "TW-A003", "牛轧糖", "5", "60.00", "0", "300.00", "现金"],
+]
+TARGETS_FILE = [["年份", "月份", "中心代码", "通路", "目标金额(元)"],
+                ["2020", "", "SH", "storefront", "1000"], ["2020", "", "NJ", "storefront", "500"]]
+
+
+@pytest.fixture(scope="session")
+def centers_warehouse(tmp_path_factory) -> Path:
+    """Two centers: SH holds the small warehouse's files (POS, Tmall, the fair), NJ a storefront of its own
+    (2019: 200.00; 2020: 300.00, under a receipt number SH uses too); 2020 storefront targets SH 1,000, NJ 500."""
+    import os
+
+    from etl import pipeline
+    from fixtures import ITEMS, MASTER, ORDERS, POS, POS_2019, REGISTER
+
+    folder = tmp_path_factory.mktemp("centers")
+    db = folder / "warehouse.duckdb"
+    previous = os.environ.get("TPC_BUYER_KEY")
+    os.environ["TPC_BUYER_KEY"] = KEY.decode()
+    try:
+        results = pipeline.load_paths(db, [write_csv(folder / "centers.csv", CENTERS_FILE),
+                                           write_csv(folder / "master.csv", MASTER)])
+        results += pipeline.load_paths(db, [write_csv(folder / "pos.csv", POS),
+                                            write_csv(folder / "ExportOrderList202101051030.csv", ORDERS, "gbk"),
+                                            write_csv(folder / "ExportOrderDetailList202101051030.csv", ITEMS, "gbk"),
+                                            write_xlsx(folder / "register.xlsx", REGISTER),
+                                            write_csv(folder / "pos-2019.csv", POS_2019)], center="SH")
+        results += pipeline.load_paths(db, [write_csv(folder / "pos-nj.csv", POS_NJ)], center="NJ")
+        results += pipeline.load_paths(db, [write_csv(folder / "targets.csv", TARGETS_FILE)])
+    finally:
+        if previous is None:
+            os.environ.pop("TPC_BUYER_KEY")
+    assert [r.status for r in results] == ["loaded"] * 9
+    return db
+
+
+@pytest.fixture
+def centers_app(centers_warehouse, monkeypatch):
+    monkeypatch.setenv("TPC_DB", str(centers_warehouse))
+    return centers_warehouse

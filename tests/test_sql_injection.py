@@ -21,7 +21,7 @@ INJECTIONS = [
 ]
 NOTHING_SUCH = "no such value"
 ALL_TIME = Filters(dt.date(2019, 1, 1), dt.date(2021, 12, 31))
-FILTER_FIELDS = ("channels", "brands", "categories", "products")
+FILTER_FIELDS = ("channels", "brands", "categories", "products", "centers")
 
 # every named query that takes the analyst's filters, with its other arguments
 CALLS = {
@@ -44,6 +44,8 @@ CALLS = {
     "leads_by": lambda f: queries.leads_by(f, "province"),
     "lead_table": lambda f: queries.lead_table(f),
     "deal_fairs": lambda f: queries.deal_fairs(f),
+    "center_revenue": lambda f: queries.center_revenue(f),
+    "center_channel_revenue": lambda f: queries.center_channel_revenue(f),
 }
 
 

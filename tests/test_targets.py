@@ -19,6 +19,24 @@ DATA = Path(__file__).parent / "data" / "targets"
 TARGETS = "select year, month, center, channel, target_rmb from targets order by year, month nulls first, center nulls first, channel"
 
 
+@pytest.fixture
+def con(con, tmp_path):
+    """A warehouse that knows the centers SH, NJ and XM (a targets file may name only known centers)."""
+    centers = write_csv(tmp_path / "centers.csv", [["中心代码", "中心名称", "城市", "开业日期"],
+                                                   ["SH", "上海旗舰中心", "上海", "2015-06-01"],
+                                                   ["NJ", "南京中心", "南京", "2018-03-01"],
+                                                   ["XM", "厦门中心", "厦门", "2019-09-01"]])
+    assert load(con, centers).status == "loaded"
+    return con
+
+
+def test_a_center_the_warehouse_does_not_know_is_rejected(tmp_path, con):
+    result = load(con, targets_csv(tmp_path, ["2021", "1", "SH", "storefront", "100"], ["2021", "1", "BJ", "storefront", "200"]))
+    assert (result.status, result.rows_loaded, result.rows_rejected) == ("loaded", 1, 1)
+    assert rows(con, "select row_no, column_name, reason, detail from rejects") == [(3, "中心代码", "unknown_center", "BJ")]
+    assert rows(con, TARGETS) == [(2021, 1, "SH", "storefront", Decimal("100.00"))]
+
+
 def targets_csv(tmp_path, *lines, name="targets.csv"):
     return write_csv(tmp_path / name, [HEADER, *[list(line) for line in lines]])
 
@@ -135,7 +153,11 @@ def test_the_unknown_center_check_is_ready_for_a_centers_table():
 # ---- the template ---------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
-def test_the_targets_template_loads_its_one_example_row(tmp_path, con, capsys, suffix):
+def test_the_targets_template_loads_its_one_example_row(tmp_path, db, capsys, suffix):
+    """Into a warehouse of one center (no centers file): the example names its implicit center, TPC."""
+    from etl import warehouse
+
+    con = warehouse.connect(db)
     out = tmp_path / f"targets{suffix}"
     assert main(["template", "targets", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
@@ -144,6 +166,7 @@ def test_the_targets_template_loads_its_one_example_row(tmp_path, con, capsys, s
     assert (result.status, result.format, result.rows_read, result.rows_loaded, result.rows_rejected) == (
         "loaded", "targets", 1, 1, 0)
     assert rows(con, TARGETS) == [(2021, 1, "TPC", "storefront", Decimal("100000.00"))]
+    con.close()
 
 
 def test_the_targets_template_has_every_column_with_a_note():
@@ -218,12 +241,18 @@ def targets_app(tmp_path, monkeypatch):
     sales = [POS_HEADER] + [[f"S{day:%Y%m%d}", f"{day} 10:00:00", "X1", "1", amount]
                             for first, days, amount in ((D(2020, 4, 1), 30, "100"), (D(2021, 4, 1), 10, "200"))
                             for day in (first + dt.timedelta(n) for n in range(days))]
-    files = [write_csv(tmp_path / "pos.csv", sales),
-             targets_csv(tmp_path, ["2021", "4", "SH", "storefront", "4000"], ["2021", "4", "NJ", "storefront", "2000"],
-                         ["2021", "", "", "storefront", "70000"], ["2021", "", "SH", "tmall", "9000"],
-                         ["2021", "5", "SH", "storefront", "5000"], ["2021", "", "NJ", "storefront", "8000"])]
+    centers = write_csv(tmp_path / "centers.csv", [["中心代码", "中心名称", "城市", "开业日期"],
+                                                   ["SH", "上海旗舰中心", "上海", "2015-06-01"],
+                                                   ["NJ", "南京中心", "南京", "2018-03-01"]])
+    targets_file = targets_csv(tmp_path, ["2021", "4", "SH", "storefront", "4000"], ["2021", "4", "NJ", "storefront", "2000"],
+                               ["2021", "", "", "storefront", "70000"], ["2021", "", "SH", "tmall", "9000"],
+                               ["2021", "5", "SH", "storefront", "5000"], ["2021", "", "NJ", "storefront", "8000"])
     db = tmp_path / "warehouse.duckdb"
-    assert all(r.status == "loaded" for r in pipeline.load_paths(db, files))
+    # the sales are SH's storefront's: the network's and SH's actuals are the same
+    assert all(r.status == "loaded" and not r.rows_rejected for r in
+               pipeline.load_paths(db, [centers]) + pipeline.load_paths(db, [write_csv(tmp_path / "pos.csv", sales)],
+                                                                        center="SH")
+               + pipeline.load_paths(db, [targets_file]))
     monkeypatch.setenv("TPC_DB", str(db))
     return db
 
@@ -276,7 +305,7 @@ def test_the_pace_of_each_channel_with_a_target(targets_app):
 def test_the_center_condition_is_left_out_for_the_network():
     from analytics.targets import scope
 
-    assert scope((), None) == ("", [])    # sales_daily has no center column yet: the network asks nothing of it
+    assert scope((), None) == ("", [])    # the network, for a reader who sees it all, asks nothing of the center
     assert scope(("tmall",), ("SH", "NJ")) == (
         " and list_contains(?::varchar[], channel) and list_contains(?::varchar[], center)", [["tmall"], ["SH", "NJ"]])
 

@@ -100,11 +100,13 @@ def statement(results: dict, markdown: bool = True, lang: str | None = None) -> 
         if has(key):
             sentences.append(text(key, lang, **values))
         else:
+            # the labels and values are ours (the catalog's, the channel's declaration, formatted numbers): the
+            # sentence is put together as written, its ** marking the figures as the report's sentences do
             listed = "、" if lang != "en" else ", "
-            figures = listed.join(text("annual.statement.figure", lang, label=f.label(lang), value=values[f.metric])
+            figures = listed.join(plain("annual.statement.figure", lang, label=f.label(lang), value=values[f.metric])
                                   for f in section.figures)
-            sentences.append(text("annual.statement.generic", lang, channel=plain(f"channel.{section.channel}", lang),
-                                  figures=figures))
+            sentences.append(plain("annual.statement.generic", lang, channel=plain(f"channel.{section.channel}", lang),
+                                   figures=figures))
     return ("; " if lang == "en" else "；").join(sentences) + ("." if lang == "en" else "。")
 
 

@@ -228,7 +228,7 @@ def load_history(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_history_config() -> dict:
-    names = ("load_id", "file_name", "format", "status", "rows_read", "rows_loaded", "rows_rejected",
+    names = ("load_id", "file_name", "format", "center", "status", "rows_read", "rows_loaded", "rows_rejected",
              "rows_superseded", "rows_replaced", "rows_replaced_later", "balances", "started_at", "finished_at", "message")
     config = {n: t(f"col.{n}") for n in names}
     for name in ("rows_read", "rows_loaded", "rows_rejected", "rows_superseded", "rows_replaced", "rows_replaced_later"):

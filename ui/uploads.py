@@ -10,7 +10,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from analytics import access
 from etl import config, pipeline, preview, publish
+from etl.formats import FORMATS
 from ui import safe, tables
 from ui.i18n import t
 
@@ -69,16 +71,42 @@ def discard_stale(folder: Path) -> None:
         discard([p for p in folder.glob("*/*") if p.is_file() and p.stat().st_mtime < cutoff])
 
 
-def preview_and_confirm(files) -> None:
+def center_picker(centers: pd.DataFrame) -> str | None:
+    """The center the uploaded files are for: asked when the reader may load into more than one (only the
+    centers the reader may see are offered), else the one there is."""
+    codes = list(centers["center"])
+    if len(codes) <= 1:
+        return codes[0] if codes else None
+    names = dict(zip(centers["center"], centers["center_name"].fillna(centers["center"])))
+    picked = [c for c in access.chosen() if c in codes]
+    return st.selectbox(t("data.center"), codes, index=codes.index(picked[0]) if picked else 0,
+                        format_func=lambda c: f"{names.get(c) or c} · {c}", key="upload_center",
+                        help=t("data.center_help"))
+
+
+def may_load(result) -> bool:
+    """A reader limited to centers loads only their centers' files: a network-wide file (the product master, the
+    centers, the targets) is for readers who see the whole network."""
+    fmt = FORMATS.get(result.format)
+    return access.allowed() is None or (fmt is not None and fmt.centered)
+
+
+def preview_and_confirm(files, center: str | None = None) -> None:
     db = config.warehouse_path()
+    limit = access.allowed()
+    if limit is not None and center not in limit:   # the picker offers no other; a forged value loads nothing
+        st.error(t("data.center_refused"))
+        return
     discard_stale(pending_dir(db))
     paths = [keep(f, pending_dir(db)) for f in files]
-    outcomes = preview.preview(db, paths)
+    outcomes = preview.preview(db, paths, center=center)
     st.subheader(t("data.preview"))
     tables.show(summary(outcomes))
     for result, sample in outcomes:
         with st.expander(expander_label(result), expanded=result.status != "loaded" or bool(result.rows_rejected)
                          or bool(result.notices)):
+            if result.status == "loaded" and not may_load(result):
+                st.error(t("data.network_file_refused"))
             if result.status in ("refused", "failed"):
                 st.error(safe.markdown_lines(result.message.replace(Path(result.file).name, original_name(result.file))))
             elif result.status == "duplicate":
@@ -89,10 +117,10 @@ def preview_and_confirm(files) -> None:
                 st.write(t("data.reject_line", row=row, column=column or "–", reason=t(f"reason.{code}")))
             if not sample.empty:
                 tables.show(sample)
-    loadable = [p for p, (r, _) in zip(paths, outcomes) if r.status == "loaded"]
+    loadable = [p for p, (r, _) in zip(paths, outcomes) if r.status == "loaded" and may_load(r)]
     if st.button(t("data.confirm", files=len(loadable)), type="primary", disabled=not loadable, key="confirm_load"):
         with st.spinner(t("data.loading")):
-            results = pipeline.load_paths(db, loadable)   # each file that loads is kept under data/raw/
+            results = pipeline.load_paths(db, loadable, center=center)   # each file that loads is kept under data/raw/
         discard(paths)
         st.cache_data.clear()
         # the page is drawn again at once, so its "data as of" line and every figure show the new files; the
