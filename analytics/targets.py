@@ -132,3 +132,24 @@ def channel_paces(year: int, month: int | None, as_of: dt.date,
     found = channel_targets(year, month, centers)
     return [pace for channel in found["channel"]
             if (pace := period_pace(year, month, as_of, centers, (channel,))) is not None]
+
+
+def center_paces(year: int, as_of: dt.date, centers: list[str]) -> pd.DataFrame:
+    """Per center, its year's target (over the channels it has one for), the actual to as_of on those channels,
+    achievement and pace: the network page's columns. A center without a target has empty cells."""
+    out = []
+    for center in centers:
+        found = period_pace(year, None, as_of, (center,))
+        out.append({"center": center, "target_rmb": found.target if found else None,
+                    "target_actual_rmb": found.actual if found else None,
+                    "achievement": float(found.achievement) if found and found.achievement is not None else None,
+                    "pace": float(found.pace) if found and found.pace is not None else None})
+    return pd.DataFrame(out, columns=["center", "target_rmb", "target_actual_rmb", "achievement", "pace"])
+
+
+def channel_results(year: int, as_of: dt.date) -> pd.DataFrame:
+    """Per channel with a target for the year: target, actual to as_of, achievement (the annual page's table)."""
+    rows = [{"channel": p.channels[0], "target_rmb": p.target, "actual_rmb": p.actual,
+             "achievement": float(p.achievement) if p.achievement is not None else None}
+            for p in channel_paces(year, None, as_of)]
+    return pd.DataFrame(rows, columns=["channel", "target_rmb", "actual_rmb", "achievement"])

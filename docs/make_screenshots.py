@@ -16,18 +16,20 @@ from etl import config  # noqa: E402
 
 QUERY = {"annual": "?year=2020", "brands": "?b=凤梨山丘烘焙坊"}
 PHONE = {"width": 390, "height": 844}
-HEIGHT = {"overview": 2300, "annual": 1900, "channels": 2000, "brands": 2400, "leads": 2200, "data": 1000}
+HEIGHT = {"overview": 2700, "annual": 1900, "network": 1300, "channels": 2000, "brands": 2400, "leads": 2200, "data": 1000}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=config.warehouse_path())
     parser.add_argument("--lang", default="zh-TW", help="browser locale (zh-TW, zh-CN, en-US)")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--only", nargs="*", default=PAGES, help="these pages only")
     args = parser.parse_args()
-    out = ROOT / "docs" / "screenshots"
+    out = args.out
     out.mkdir(parents=True, exist_ok=True)
     with running_app(args.db) as url:
-        for name in PAGES:
+        for name in args.only:
             # Streamlit scrolls inside its own container, so a tall window is what captures the whole page
             address = f"{url}/{'' if name == 'overview' else name}{QUERY.get(name, '')}"
             with browser(args.lang, HEIGHT[name]) as page:
@@ -39,7 +41,7 @@ def main() -> None:
                 open_rendered(page, address)
                 page.wait_for_timeout(2000)
                 page.screenshot(path=str(out / f"{name}_phone.png"))
-            print(f"docs/screenshots/{name}.png, docs/screenshots/{name}_phone.png")
+            print(f"{out / name}.png, {out / name}_phone.png")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ import functools
 
 import streamlit as st
 
-from analytics import metrics, queries
+from analytics import metrics, queries, targets
 from ui import annual_report, fmt, frame, i18n, tables, urlstate, widgets
 from ui.i18n import t
 
@@ -43,6 +43,11 @@ monthly = queries.monthly_by_channel(year)
 st.plotly_chart(annual_report.monthly_chart(monthly, year), key="annual_monthly")
 
 tables.show(annual_report.table(results, year))
+
+goals = targets.channel_results(year, min(dt.date(year, 12, 31), span[1]) if span else dt.date(year, 12, 31))
+if not goals.empty:
+    st.subheader(t("annual.targets"))
+    tables.show(tables.target_results(goals), column_config=tables.target_results_config(), key="annual_targets")
 st.download_button(t("download.xlsx"), data=functools.partial(annual_report.workbook, results, monthly, year, i18n.current()),
                    file_name=f"annual-results-{year}.xlsx", icon=":material/table_view:",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="annual_xlsx")

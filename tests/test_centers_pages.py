@@ -26,6 +26,10 @@ def test_the_network_page_compares_the_centers_like_for_like(centers_app):
         ["SH", "上海旗艦中心", "上海", SH_2020, SH_2019], ["NJ", "南京中心", "南京", NJ_2020, NJ_2019]]
     assert list(board["change_pct"]) == [float((SH_2020 - SH_2019) / SH_2019), 0.5]
     assert list(board["share"]) == [float(SH_2020 / NETWORK_2020), float(NJ_2020 / NETWORK_2020)]
+    # 2020's storefront targets SH 1,000 and NJ 500 against their storefronts (484.00, 300.00); by 1 December all
+    # of 2019's storefront days are behind them, so each should be at its whole target
+    assert board[["target_rmb", "achievement", "pace"]].values.tolist() == [
+        [Decimal("1000.00"), 0.484, 0.484], [Decimal("500.00"), 0.6, 0.6]]
     assert metrics(at)["Centers"] == "2"
     assert [m for m in at.metric if m.label == "Net revenue"][0].delta == \
         f"{float(NETWORK_2020 / (SH_2019 + NJ_2019) - 1) * 100:+.1f}%"
@@ -37,11 +41,20 @@ def test_the_network_page_compares_the_centers_like_for_like(centers_app):
 def test_the_network_download_holds_the_table(centers_app, offered):
     at = open_page("network", year="2020")
     data = pd.read_csv(io.BytesIO(offered(at, "network_csv")), dtype=str, encoding="utf-8-sig")
-    assert list(data.columns) == ["Center", "Code", "City", "Net (RMB)", "Share", "Last year (RMB)", "vs last year"]
+    assert list(data.columns) == ["Center", "Code", "City", "Net (RMB)", "Share", "Last year (RMB)", "vs last year",
+                                  "Target (RMB)", "Reached", "vs pace"]
     assert data.iloc[:, :4].values.tolist() == [["上海旗艦中心", "SH", "上海", "121049.99"], ["南京中心", "NJ", "南京", "300.00"]]
     assert [Decimal(v) for v in data["Last year (RMB)"]] == [SH_2019, NJ_2019]
     assert [float(v) for v in data["Share"]] == [float(SH_2020 / NETWORK_2020), float(NJ_2020 / NETWORK_2020)]
     assert [float(v) for v in data["vs last year"]] == [float((SH_2020 - SH_2019) / SH_2019), 0.5]
+    assert [Decimal(v) for v in data["Target (RMB)"]] == [Decimal("1000.00"), Decimal("500.00")]
+
+
+def test_the_annual_page_sets_each_channel_s_target_against_its_year(centers_app):
+    at = open_page("annual", year="2020")
+    goals = next(frame.value for frame in at.dataframe if "target_rmb" in frame.value.columns)
+    # the storefront's targets (SH 1,000 + NJ 500) against both storefronts' 2020 to 1 December (484 + 300)
+    assert goals.values.tolist() == [["Storefront", Decimal("1500.00"), Decimal("784.00"), 784 / 1500]]
 
 
 def test_the_center_picker_narrows_every_page_from_the_url(centers_app):

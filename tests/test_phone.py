@@ -56,7 +56,8 @@ def test_every_table_pins_its_name_and_key_numbers_so_a_phone_shows_them():
                "product": tables.product_config(), "events": tables.events_config(), "leads": tables.leads_config(),
                "load_history": tables.load_history_config(), "rejects": tables.rejects_config(),
                "unknown": tables.unknown_config(), "barcode_conflicts": tables.barcode_conflicts_config(),
-               "freshness": tables.freshness_config(), "network": tables.network_config()}
+               "freshness": tables.freshness_config(), "network": tables.network_config(),
+               "target_results": tables.target_results_config()}
     pinned = {name: [column for column, spec in config.items() if isinstance(spec, dict) and spec.get("pinned")]
               for name, config in configs.items()}
     assert pinned == {name: list(keys) for name, keys in tables.KEY_COLUMNS.items()}

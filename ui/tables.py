@@ -44,6 +44,7 @@ KEY_COLUMNS = {
     "barcode_conflicts": ("code", "resolution"),
     "freshness": ("channel", "last_sale"),
     "network": ("center_name", "net_rmb", "change_pct"),
+    "target_results": ("channel", "achievement"),
 }
 
 
@@ -148,7 +149,8 @@ def network_changes(board: pd.DataFrame, gap: str | None) -> pd.DataFrame:
 
 def network(board: pd.DataFrame) -> pd.DataFrame:
     """The centers side by side, as the network page shows and exports them."""
-    return board[["center_name", "center", "city", "net_rmb", "share", "net_rmb_last_year", "change_pct"]]
+    return board[["center_name", "center", "city", "net_rmb", "share", "net_rmb_last_year", "change_pct",
+                  "target_rmb", "achievement", "pace"]]
 
 
 def network_config(why: str | None = None) -> dict:
@@ -160,6 +162,24 @@ def network_config(why: str | None = None) -> dict:
         "share": st.column_config.ProgressColumn(t("col.share"), format="percent", min_value=0, max_value=1),
         "net_rmb_last_year": st.column_config.NumberColumn(t("col.net_rmb_last_year"), format="accounting", help=why),
         "change_pct": st.column_config.NumberColumn(t("col.change_pct"), format="percent", help=why),
+        "target_rmb": st.column_config.NumberColumn(t("col.target_rmb"), format="accounting", help=t("col.target_rmb.help")),
+        "achievement": st.column_config.NumberColumn(t("col.achievement"), format="percent", help=t("col.achievement.help")),
+        "pace": st.column_config.NumberColumn(t("col.pace"), format="percent", help=t("col.pace.help")),
+    })
+
+
+def target_results(frame: pd.DataFrame) -> pd.DataFrame:
+    shown = frame.copy()
+    shown["channel"] = labelled(shown["channel"], label_channel)
+    return shown
+
+
+def target_results_config() -> dict:
+    return pinned("target_results", {
+        "channel": t("common.channel"),
+        "target_rmb": money_column("col.target_rmb"),
+        "actual_rmb": money_column("col.actual_rmb"),
+        "achievement": st.column_config.ProgressColumn(t("col.achievement"), format="percent", min_value=0, max_value=1),
     })
 
 
