@@ -110,3 +110,43 @@ def test_a_grant_limited_to_centers_is_parsed_and_a_bad_one_gives_nothing():
     for bad in ({"role": "manager", "centers": []}, {"role": "manager", "centers": "NJ"},
                 {"role": "manager", "centres": ["NJ"]}, {"centers": ["NJ"]}):
         assert auth.grant_of("lin@example.com", {"roles": {"lin@example.com": bad}}) is None
+
+
+def copied(centers_warehouse, tmp_path, monkeypatch):
+    import shutil
+
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(centers_warehouse, db)
+    monkeypatch.setenv("TPC_DB", str(db))
+    return db
+
+
+def test_an_upload_loads_into_the_center_picked_for_it(centers_warehouse, tmp_path, monkeypatch):
+    from conftest import POS_NJ, write_csv
+
+    db = copied(centers_warehouse, tmp_path, monkeypatch)
+    data = write_csv(tmp_path / "nj-february.csv", [POS_NJ[0], ["S20200201-0001", "2020-02-01 10:00:00",
+                                                                *POS_NJ[2][2:]]]).read_bytes()
+    at = open_page("data")
+    assert at.selectbox(key="upload_center").options == ["南京中心 · NJ", "上海旗艦中心 · SH"]
+    at.selectbox(key="upload_center").set_value("NJ").run()
+    at.file_uploader[0].set_value(("nj-february.csv", data, "text/csv")).run()
+    at.button(key="confirm_load").click().run()
+    assert [s.value for s in at.success] == ["1 file(s) loaded, 1 rows."]
+    assert warehouse_rows(db, "select center, sum(net_rmb) from sales where order_id = 'S20200201-0001' group by 1") \
+        == [("NJ", NJ_2020)]
+
+
+def test_a_limited_reader_uploads_only_into_its_center_and_no_network_file(centers_warehouse, tmp_path, monkeypatch):
+    from conftest import write_csv
+    from fixtures import MASTER
+
+    copied(centers_warehouse, tmp_path, monkeypatch)
+    at = open_page("data", secrets=LIN, user=signed_in("lin@example.com"))
+    assert not [s for s in at.selectbox if s.key == "upload_center"]   # one center: nothing to pick
+    new_product = ["TW-A009", "4710000000099", "鳳梨酥禮盒（新）", "宝岛酥坊", "糕点", "6入", "68.00"]
+    data = write_csv(tmp_path / "master.csv", MASTER + [new_product]).read_bytes()
+    at.file_uploader[0].set_value(("master.csv", data, "text/csv")).run()
+    assert [e.value for e in at.error] == ["This file is for the whole network (product master, centers or targets); "
+                                          "only readers who see every center may load it."]
+    assert at.button(key="confirm_load").disabled
