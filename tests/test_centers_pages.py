@@ -86,6 +86,7 @@ def test_a_reader_limited_to_a_center_sees_only_its_rows(centers_app, page):
     assert "上海" not in shown and "SH" not in shown.split() and "120,000" not in texts
     if page == "overview":
         assert metrics(at)["Net revenue"] == "RMB 300.00"
+        assert at.sidebar.caption[-1].value == "lin@example.com (Manager, NJ only)"
     if page == "network":
         assert at.dataframe[0].value["center"].tolist() == ["NJ"]
     if page == "data":

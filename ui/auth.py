@@ -223,7 +223,11 @@ def identity(access: Access, container=st.sidebar) -> None:
     if access.role is None:
         container.caption(t("auth.open"))
         return
-    container.caption(t("auth.signed_in", email=access.email or "–", role=t(f"role.{access.role}")))
+    if access.centers:
+        container.caption(t("auth.signed_in_centers", email=access.email or "–", role=t(f"role.{access.role}"),
+                            centers="、".join(access.centers)))
+    else:
+        container.caption(t("auth.signed_in", email=access.email or "–", role=t(f"role.{access.role}")))
     logout_button(container)
 
 

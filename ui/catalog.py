@@ -69,6 +69,8 @@ CATALOG: dict[str, tuple[str, str, str]] = {
     "auth.login_with": ("以 {provider} 登入", "用 {provider} 登录", "Log in with {provider}"),
     "auth.logout": ("登出", "退出登录", "Log out"),
     "auth.signed_in": ("{email}（{role}）", "{email}（{role}）", "{email} ({role})"),
+    "auth.signed_in_centers": ("{email}（{role}，限 {centers}）", "{email}（{role}，限 {centers}）",
+                               "{email} ({role}, {centers} only)"),
     "auth.no_access": ("{email} 尚未獲得此儀表板的權限。請洽系統管理員為您設定角色。",
                        "{email} 尚未获得此仪表板的权限。请联系系统管理员为您设置角色。",
                        "{email} has no access to this dashboard yet. Ask an administrator to give you a role."),
