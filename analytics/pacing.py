@@ -2,26 +2,38 @@
 
 Pure functions: days, Decimals and mappings in, values out; no database and no Streamlit.
 
-A day of this year is compared with its *equivalent* day last year. Chinese New Year moves (2020-01-25,
-2021-02-12): within FESTIVAL_DAYS of the festival the equivalent day is the one as far from last year's
-festival, so the gift rush before it and the closed shops after it line up; elsewhere it is the same calendar
-day (29 February: the 28th). The festival's dates are in etl/reference/chinese_new_year.csv (正月初一, from the
-Chinese calendar, 2015-2035); a year outside it is compared by the calendar.
+A period (a month, a year, any first..last day; N days) is compared with the same calendar days a year earlier
+(29 February: the 28th; a period ending on 28 February after a leap year takes the 29th too; N' days). A day's
+position is the days elapsed from its period's start: the end of as_of is t = (as_of - first) + 1 in [0, N] this
+year, u in [0, N'] last year. A time warp, piecewise linear and strictly increasing, takes t to u; the share
+expected by as_of is last year's net revenue up to warp(t) over last year's whole period, a fraction of a day
+counting that fraction of the day's net. Because the warp runs continuously from (0, 0) to (N, N'), each of last
+year's days is read exactly once: none is lost and none counted twice (the former rule, each day on an
+"equivalent day", skipped some of last year's days and doubled others where its offset jumped at the festival's
+edges).
 
-A period (a month, a year, any first..last day) is weighed day by day with last year's net revenue on each
-day's equivalent; the share expected by a day is the weight of the days up to it over the whole period's.
-When the whole period maps with one offset this is last year's net from the equivalent of the period's first
-day to the equivalent day, over last year's whole equivalent period; a period straddling the edge of the
-festival's weeks still gets a share that only grows and ends at exactly 1. When last year has no data for the
-period (or nets to zero or less) the share is a straight line by days.
+Chinese New Year moves (2020-01-25, 2021-02-12; etl/reference/chinese_new_year.csv: 正月初一 from the Chinese
+calendar, 2015-2035). When this year's festival weeks (FESTIVAL_DAYS either side of 正月初一: 43 days) and last
+year's both lie wholly inside their periods, their first day and the day after their last are corners of the
+warp, so the festival's 43 days line up day for day (slope 1) and the days before and after are stretched or
+squeezed to fit; a corner that would not keep the warp strictly increasing inside (0, 0)..(N, N') is left out.
+Otherwise (a month never holds the 43 days; a year outside the file) the warp is the calendar's straight line
+from (0, 0) to (N, N'). A festival only partly inside is not half-aligned: whole weeks or the calendar is the
+simplest rule that keeps every day of last year counted once.
+
+When last year nets to zero or less over its period, or the data (`known`) does not cover it, the share is a
+straight line by days.
 """
 from __future__ import annotations
 
+import calendar
 import csv
 import datetime as dt
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
 
@@ -45,56 +57,97 @@ def new_year_day(year: int) -> dt.date | None:
     return new_year_days().get(year)
 
 
-def equivalent_day(day: dt.date) -> dt.date:
-    """The day last year that `day` is compared with (see the module's docstring)."""
-    for festival in (new_year_day(day.year), new_year_day(day.year + 1)):
-        if festival is not None and abs((day - festival).days) <= FESTIVAL_DAYS:
-            before = new_year_day(festival.year - 1)
-            if before is not None:
-                return before + (day - festival)
-    return shift_year(day, -1)
-
-
 def days(first: dt.date, last: dt.date) -> list[dt.date]:
     """Every day from first to last, both included."""
     return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
 
 
+def day_count(first: dt.date, last: dt.date) -> int:
+    return (last - first).days + 1
+
+
 def last_year_window(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
-    """The first and last of last year's days a period is weighed with (what to ask the warehouse for)."""
-    equivalents = [equivalent_day(day) for day in days(first, last)]
-    return min(equivalents), max(equivalents)
+    """Last year's period: the same calendar days a year earlier (what to ask the warehouse for). A period ending
+    on 28 February after a leap year takes the 29th too, so February 2021 is weighed with all of February 2020
+    and no day of 2020 falls between two months."""
+    low, high = shift_year(first, -1), shift_year(last, -1)
+    if (last.month, last.day) == (2, 28) and calendar.isleap(high.year):
+        high += dt.timedelta(days=1)
+    return low, high
 
 
-def weights(first: dt.date, last: dt.date, last_year: Mapping[dt.date, Decimal]) -> list[Decimal]:
-    """Each day's weight: last year's net revenue on its equivalent day (0 for a day without sales)."""
-    return [Decimal(last_year.get(equivalent_day(day), ZERO)) for day in days(first, last)]
+def festival_weeks(festival: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last day aligned on a Chinese New Year."""
+    return festival - dt.timedelta(days=FESTIVAL_DAYS), festival + dt.timedelta(days=FESTIVAL_DAYS)
+
+
+def anchors(first: dt.date, last: dt.date) -> list[tuple[int, int]]:
+    """The warp's corners (t this year, u last year), from (0, 0) to (N, N'): the edges of each festival's weeks
+    that lie wholly inside both periods, as long as they keep the warp strictly increasing."""
+    first_ly, last_ly = last_year_window(first, last)
+    n, n_ly = day_count(first, last), day_count(first_ly, last_ly)
+    corners = []
+    for year in range(first.year, last.year + 1):
+        festival, before = new_year_day(year), new_year_day(year - 1)
+        if festival is None or before is None:
+            continue
+        (start, end), (start_ly, end_ly) = festival_weeks(festival), festival_weeks(before)
+        if first <= start and end <= last and first_ly <= start_ly and end_ly <= last_ly:
+            corners += [((start - first).days, (start_ly - first_ly).days),
+                        ((end - first).days + 1, (end_ly - first_ly).days + 1)]
+    kept = [(0, 0)]
+    for t, u in sorted(corners):
+        if kept[-1][0] < t < n and kept[-1][1] < u < n_ly:
+            kept.append((t, u))
+    return kept + [(n, n_ly)]
+
+
+def warp(corners: list[tuple[int, int]], t: int) -> Fraction:
+    """Last year's position for this year's t in [0, N]: linear between the corners, exact."""
+    for (t0, u0), (t1, u1) in zip(corners, corners[1:]):
+        if t <= t1:
+            return u0 + Fraction((t - t0) * (u1 - u0), t1 - t0)
+    raise ValueError(f"{t} is past the period's end {corners[-1][0]}")
+
+
+def last_year_days(first: dt.date, last: dt.date, last_year: Mapping[dt.date, Decimal]) -> list[Decimal]:
+    """Last year's net revenue on each day of last year's period (0 for a day without sales)."""
+    return [Decimal(last_year.get(day, ZERO)) for day in days(*last_year_window(first, last))]
+
+
+def net_to(nets: list[Decimal], position: Fraction) -> Fraction:
+    """Last year's net up to a position: the whole days before it and the fraction of the day it falls in."""
+    whole = math.floor(position)
+    done = Fraction(sum(nets[:whole], ZERO))
+    return done + Fraction(nets[whole]) * (position - whole) if whole < len(nets) else done
 
 
 def basis(first: dt.date, last: dt.date, last_year: Mapping[dt.date, Decimal],
           known: tuple[dt.date, dt.date] | None = None) -> str:
-    """LAST_YEAR when last year can shape the period, else STRAIGHT: it has no net revenue on the period's
-    equivalent days, or `known` (the first and last day the data covers) leaves some of them out."""
+    """LAST_YEAR when last year can shape the period, else STRAIGHT: last year's period nets to zero or less, or
+    `known` (the first and last day the data covers) leaves some of its days out."""
     if known is not None:
         low, high = last_year_window(first, last)
         if low < known[0] or high > known[1]:
             return STRAIGHT
-    return LAST_YEAR if sum(weights(first, last, last_year), ZERO) > 0 else STRAIGHT
+    return LAST_YEAR if sum(last_year_days(first, last, last_year), ZERO) > 0 else STRAIGHT
 
 
 def expected_share(first: dt.date, last: dt.date, as_of: dt.date, last_year: Mapping[dt.date, Decimal],
                    known: tuple[dt.date, dt.date] | None = None) -> Decimal:
     """The share of the period's target that should be reached by the end of as_of: 0 before the period, 1 from
-    its last day; in between by last year's shape, or by days when last year cannot shape it (basis)."""
+    its last day; in between last year's net to warp(t) over its whole period, or t / N when last year cannot
+    shape it (basis)."""
     if as_of < first:
         return ZERO
     if as_of >= last:
         return ONE
     elapsed = (as_of - first).days + 1
     if basis(first, last, last_year, known) == STRAIGHT:
-        return Decimal(elapsed) / Decimal((last - first).days + 1)
-    weight = weights(first, last, last_year)
-    share = sum(weight[:elapsed], ZERO) / sum(weight, ZERO)
+        return Decimal(elapsed) / Decimal(day_count(first, last))
+    nets = last_year_days(first, last, last_year)
+    ratio = net_to(nets, warp(anchors(first, last), elapsed)) / Fraction(sum(nets, ZERO))
+    share = Decimal(ratio.numerator) / Decimal(ratio.denominator)    # exact until this one rounding
     return min(max(share, ZERO), ONE)   # a day of returns above sales must not take the share past its ends
 
 
