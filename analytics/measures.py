@@ -132,6 +132,11 @@ def source_query(name: str, source: Source, items: list[tuple[str, Measure, tupl
 
 def evaluate(f: Filters, wants: list[Want], group: str = "all") -> pd.DataFrame:
     """The wanted metrics over the filters, one row per group (one row in all for group 'all'), column per want."""
+    return pd.DataFrame(evaluated(f, wants, group), columns=["grp", *(w.name for w in wants)])
+
+
+def evaluated(f: Filters, wants: list[Want], group: str = "all") -> dict[str, list]:
+    """evaluate() as columns of Python values (Decimal, int, float or None), before any frame is made."""
     items: dict[tuple[str, tuple], str] = {}   # (measure, channels) -> column
     needs: dict[str, list[tuple[str, tuple]]] = {}
     for want in wants:
@@ -158,16 +163,16 @@ def evaluate(f: Filters, wants: list[Want], group: str = "all") -> pd.DataFrame:
         joined = " full join ".join(f"{n}" if i == 0 else f"{n} using (grp)" for i, n in enumerate(names))
         frame = query(f"with {', '.join(f'{n} as ({sql})' for n, sql in zip(names, ctes))} "
                       f"select * from {joined} order by grp", params)
-    out = pd.DataFrame({"grp": frame["grp"]})
+    records = frame.to_dict("records")   # once: a frame's to_dict per metric was most of a page's query time
+    columns = {"grp": [row["grp"] for row in records]}
     for want in wants:
         # a measure over no channel at all (the filter keeps none of the metric's) is nothing sold: zero
-        values = [{key: row.get(items[(key, channels)]) if channels else 0 for key, channels in needs[want.name]}
-                  for row in frame.to_dict("records")]
-        out[want.name] = [want.metric.value(v) for v in values]
-    return out
+        columns[want.name] = [want.metric.value({key: row.get(items[(key, channels)]) if channels else 0
+                                                 for key, channels in needs[want.name]}) for row in records]
+    return columns
 
 
 def one(f: Filters, wants: list[Want]) -> dict:
     """The wanted metrics over the whole range, as a dict."""
-    frame = evaluate(f, wants)
-    return frame.drop(columns="grp").iloc[0].to_dict() if len(frame) else {w.name: None for w in wants}
+    columns = evaluated(f, wants)
+    return {w.name: columns[w.name][0] if columns["grp"] else None for w in wants}

@@ -102,11 +102,13 @@ def last_year_daily_net(first: dt.date, last: dt.date, channels: tuple[str, ...]
 
 
 def sales_span() -> tuple[dt.date, dt.date] | None:
-    """The first and last day of the sales mart: the days last year's shape can speak for."""
-    from analytics import queries
-
-    bounds = queries.date_bounds()
-    return None if bounds is None else tuple(pd.Timestamp(d).date() for d in bounds)
+    """The first and last day the warehouse's sales cover, every center's: the days last year's shape can speak
+    for. A center's own first sale is no limit (before it the center sold nothing, which is a shape too), so this
+    one query reads no center condition: it gives two dates, never a row or an amount."""
+    row = query("select min(sale_date) as first, max(sale_date) as last from sales_daily")
+    if row.empty or pd.isna(row.at[0, "first"]):
+        return None
+    return pd.Timestamp(row.at[0, "first"]).date(), pd.Timestamp(row.at[0, "last"]).date()
 
 
 def period_pace(year: int, month: int | None, as_of: dt.date, centers: tuple[str, ...] | None = None,
@@ -144,7 +146,8 @@ def center_paces(year: int, as_of: dt.date, centers: list[str]) -> pd.DataFrame:
                     "target_actual_rmb": found.actual if found else None,
                     "achievement": float(found.achievement) if found and found.achievement is not None else None,
                     "pace": float(found.pace) if found and found.pace is not None else None})
-    return pd.DataFrame(out, columns=["center", "target_rmb", "target_actual_rmb", "achievement", "pace"])
+    return pd.DataFrame(out, columns=["center", "target_rmb", "target_actual_rmb", "achievement", "pace"]).astype(
+        {"center": object})
 
 
 def channel_results(year: int, as_of: dt.date) -> pd.DataFrame:

@@ -25,9 +25,13 @@ def period_name(year: int, month: int | None) -> str:
 def explanation(p: pacing.Pace) -> str:
     """What the card's figures mean, with the numbers behind them."""
     shape = t("pace.basis.last_year") if p.basis == pacing.LAST_YEAR else t("pace.basis.straight")
-    return t("pace.help", target=fmt.money(p.target), day=fmt.day(p.as_of), expected=fmt.money(p.expected_to_date),
-             share=fmt.pct(p.expected_share), actual=fmt.money(p.actual), projected=fmt.money(p.projected),
-             shape=shape)
+    return t("pace.help", target=exact(p.target), day=fmt.day(p.as_of), expected=exact(p.expected_to_date),
+             share=fmt.pct(p.expected_share), actual=exact(p.actual), projected=exact(p.projected), shape=shape)
+
+
+def exact(amount) -> str:
+    """An amount to the fen in the reader's words (a manager reconciles the tooltip with the files)."""
+    return t("pace.rmb", amount=fmt.money_exact(amount))
 
 
 def card(container, p: pacing.Pace, label: str) -> None:
