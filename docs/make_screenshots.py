@@ -16,7 +16,7 @@ from etl import config  # noqa: E402
 
 QUERY = {"annual": "?year=2020", "brands": "?b=凤梨山丘烘焙坊"}
 PHONE = {"width": 390, "height": 844}
-HEIGHT = {"overview": 2700, "annual": 1900, "network": 1300, "channels": 2000, "brands": 2400, "leads": 2200, "data": 1000}
+HEIGHT = {"overview": 2700, "annual": 2150, "network": 1300, "channels": 2000, "brands": 2400, "leads": 2200, "data": 1000}
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ def test_the_year_s_target_is_paced_by_last_year_s_shape(centers_app):
     at = open_page("overview", period="year", asof="2020-02-01")
     assert no_errors(at)
     assert "Target for 2020" in [s.value for s in at.subheader]
+    assert "Over the channels with a target: Storefront (target and actual alike)." in [c.value for c in at.caption]
     reached = card(at, "Target reached")
     assert reached.value == f"{784 / 1500 * 100:.1f}%"                           # 52.3%
     assert reached.delta == f"{(Decimal(784) / Decimal('1326.71') - 1) * 100:+.1f}%"  # behind where it should be

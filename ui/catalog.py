@@ -27,6 +27,8 @@ CATALOG: dict[str, tuple[str, str, str]] = {
     "pace.basis.last_year": ("依去年同期每日走勢，春節前後對齊春節", "依去年同期每日走势，春节前后对齐春节",
                              "shaped by last year's days, aligned on Chinese New Year around the festival"),
     "pace.basis.straight": ("去年無資料，按天數平均", "去年无数据，按天数平均", "no last year to shape it: evenly by days"),
+    "pace.covers": ("計入有目標的通路：{channels}（目標與實際都只算這些通路）。", "计入有目标的渠道：{channels}（目标与实际都只算这些渠道）。",
+                    "Over the channels with a target: {channels} (target and actual alike)."),
     "pace.rmb": ("{amount} 元", "{amount} 元", "RMB {amount}"),
     "pace.reached": ("已達成", "已达成", "Reached"),
     "pace.expected": ("應達", "应达", "Should be at"),

@@ -10,7 +10,7 @@ import streamlit as st
 from analytics import pacing
 from ui import charts, fmt
 from ui.filterbar import label_channel
-from ui.i18n import t
+from ui.i18n import current, t
 
 
 def pacing_period(period: str, as_of: dt.date) -> tuple[int, int | None]:
@@ -65,6 +65,8 @@ def section(total: pacing.Pace | None, paces: list[pacing.Pace], year: int, mont
     if total is None:
         return
     st.subheader(t("pace.title", period=period_name(year, month)))
+    listed = (", " if current() == "en" else "、").join(label_channel(c) for c in total.channels)
+    st.caption(t("pace.covers", channels=listed))
     row = st.container(horizontal=True, key="cards_pace", gap="small")
     card(row, total, t("pace.achievement"))
     row.metric(t("pace.projected"), fmt.money(total.projected), border=True,
