@@ -129,10 +129,15 @@ def get(code: str) -> Channel:
 
 
 @contextlib.contextmanager
+def entry(registry: dict, key: str, value):
+    """A declaration added to a registry for the length of a block (the tests' fake channels and formats)."""
+    registry[key] = value
+    try:
+        yield value
+    finally:
+        registry.pop(key, None)
+
+
 def declared(channel: Channel):
     """A channel added for the length of a block (the tests' fake fourth channel)."""
-    CHANNELS[channel.code] = channel
-    try:
-        yield channel
-    finally:
-        CHANNELS.pop(channel.code, None)
+    return entry(CHANNELS, channel.code, channel)

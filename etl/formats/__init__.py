@@ -1,7 +1,6 @@
 """The export formats the ETL reads, and how a file's header row tells which one it is."""
 from __future__ import annotations
 
-import contextlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -24,14 +23,11 @@ FORMATS: dict[str, Format] = {
 }
 
 
-@contextlib.contextmanager
 def declared_format(fmt: Format):
     """A format added for the length of a block (the tests' fake fourth channel), as channels.declared does."""
-    FORMATS[fmt.name] = fmt
-    try:
-        yield fmt
-    finally:
-        FORMATS.pop(fmt.name, None)
+    from etl import channels
+
+    return channels.entry(FORMATS, fmt.name, fmt)
 
 
 def table_ddl(fmt: Format) -> str:
