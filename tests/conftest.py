@@ -245,3 +245,41 @@ def centers_warehouse(tmp_path_factory) -> Path:
 def centers_app(centers_warehouse, monkeypatch):
     monkeypatch.setenv("TPC_DB", str(centers_warehouse))
     return centers_warehouse
+
+
+BROWSER_TESTS = ("tests/test_browser.py", "tests/test_phone.py", "tests/test_offline.py")   # marked xdist_group("browser")
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """--dist loadgroup that works with this pytest: xdist 3.8 groups by a suffix it writes to item._nodeid, which
+    pytest 9 no longer reads, so the browser tests would run on both workers (two servers, two Chromiums racing
+    on two cores). This scheduler groups them by file: one unit of work, one worker; every other test on its own."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class BrowserGroupScheduling(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith(BROWSER_TESTS):
+                return "browser"
+            return super()._split_scope(nodeid)
+
+    return BrowserGroupScheduling(config, log)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for every browser test of the session (they share one xdist worker: group "browser")."""
+    from browser import chromium_running
+
+    with chromium_running() as launched:
+        yield launched
+
+
+@pytest.fixture(scope="session")
+def app_url(small_warehouse):
+    """One dashboard server on the small warehouse for every browser test of the session; yields its base URL."""
+    from browser import running_app
+
+    with running_app(small_warehouse, {"TPC_BUYER_KEY": KEY.decode()}) as url:
+        yield url

@@ -5,29 +5,18 @@ import shutil
 
 import pytest
 
-from browser import NO_PROBLEMS, PAGES, chromium_running, open_rendered, outside, problems, recording, running_app
+from browser import NO_PROBLEMS, PAGES, open_rendered, outside, problems, recording, running_app
 from browser import browser as new_page
 from conftest import warehouse_rows
 
-pytestmark = pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed (.ci/run installs it)")
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with chromium_running() as launched:
-        yield launched
+pytestmark = [pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed (.ci/run installs it)"),
+              pytest.mark.xdist_group("browser")]   # one worker drives the one Chromium (conftest: chromium, app_url)
 
 
 @pytest.fixture
 def browser(chromium):
-    """browser(locale=..., height=...) -> a fresh page in the module's one Chromium."""
+    """browser(locale=..., height=...) -> a fresh page in the session's one Chromium."""
     return lambda **kwargs: new_page(chromium=chromium, **kwargs)
-
-
-@pytest.fixture(scope="module")
-def app_url(small_warehouse):
-    with running_app(small_warehouse, {"TPC_BUYER_KEY": "test-buyer-key"}) as url:
-        yield url
 
 
 FAVICON = "https://fonts.gstatic.com/s/i/short-term/release/materialsymbolsrounded/storefront/"

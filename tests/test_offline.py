@@ -12,15 +12,10 @@ import urllib.parse
 
 import pytest
 
-from browser import PAGES, browser, open_rendered, running_app
+from browser import PAGES, browser, open_rendered
 
-pytestmark = pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed (.ci/run installs it)")
-
-
-@pytest.fixture(scope="module")
-def app_url(small_warehouse):
-    with running_app(small_warehouse, {"TPC_BUYER_KEY": "test-buyer-key"}) as url:
-        yield url
+pytestmark = [pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed (.ci/run installs it)"),
+              pytest.mark.xdist_group("browser")]   # one worker drives the one Chromium (conftest: chromium, app_url)
 
 
 def outside(url: str, own: str) -> bool:
@@ -33,11 +28,11 @@ ASSETS = """() => [...document.querySelectorAll('link[href], script[src], img[sr
 
 
 @pytest.fixture(scope="module")
-def reader(app_url):
+def reader(app_url, chromium):
     """One mainland reader's browser for every page: outside requests refused and recorded in reader.asked."""
     own = urllib.parse.urlsplit(app_url).netloc
 
-    with browser(locale="zh-CN") as page:
+    with browser(locale="zh-CN", chromium=chromium) as page:
         page.asked = []
 
         def refuse_outside(route):

@@ -4,18 +4,19 @@ import shutil
 
 import pytest
 
-from browser import PAGES, browser, open_rendered, running_app
+from browser import PAGES, browser, open_rendered
 
-pytestmark = pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed (.ci/run installs it)")
+pytestmark = [pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed (.ci/run installs it)"),
+              pytest.mark.xdist_group("browser")]   # one worker drives the one Chromium (conftest: chromium, app_url)
 
 PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
-def phone(small_warehouse):
-    with running_app(small_warehouse, {"TPC_BUYER_KEY": "test-buyer-key"}) as url, browser("zh-TW", PHONE["height"]) as page:
+def phone(app_url, chromium):
+    with browser("zh-TW", PHONE["height"], chromium) as page:
         page.set_viewport_size(PHONE)
-        page.app_url = url
+        page.app_url = app_url
         yield page
 
 
