@@ -192,3 +192,12 @@ def test_the_lake_s_2020_demo_figures_are_the_report_s(lake, demo_build):
     assert lake_rows(lake, "leads", "select count(distinct company) from t where year(event_start) = 2020") == [(214,)]
     assert lake_rows(lake, "sales", "select count(distinct brand), count(distinct sku) from t where channel = 'tmall' "
                                     "and is_paid and year(sale_date) = 2020") == [(13, 48)]
+
+
+def test_every_lake_command_is_documented_in_the_readme():
+    from etl.__main__ import parser
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    lake_parser = parser()._subparsers._group_actions[0].choices["lake"]
+    for name in lake_parser._subparsers._group_actions[0].choices:
+        assert f"python -m etl lake {name}" in readme, name
