@@ -201,3 +201,28 @@ def test_every_lake_command_is_documented_in_the_readme():
     lake_parser = parser()._subparsers._group_actions[0].choices["lake"]
     for name in lake_parser._subparsers._group_actions[0].choices:
         assert f"python -m etl lake {name}" in readme, name
+
+
+def test_a_commit_that_loses_to_another_writer_is_redone(lake, centers_warehouse, monkeypatch):
+    from pyiceberg.exceptions import CommitFailedException
+
+    real, lost = export.replace, []
+
+    def first_loses(table, *args):
+        if table.name()[-1] == "sales" and not lost:
+            lost.append(True)
+            raise CommitFailedException("another writer committed first")
+        return real(table, *args)
+
+    monkeypatch.setattr(export, "replace", first_loses)
+    done = export.export(lake, centers_warehouse)
+    assert lost == [True] and [e.status for e in done if e.table == "sales"] == ["replaced"]
+    same_as_embedded(lake, centers_warehouse, "sales")
+
+
+def test_a_server_that_cannot_start_leaves_nothing_behind(monkeypatch, tmp_path):
+    before = set(Path("/tmp").glob("tpc-pg-*"))
+    monkeypatch.setenv(pg.BIN_ENV, str(tmp_path / "no-such-bin"))
+    with pytest.raises((RuntimeError, OSError)):
+        pg.start()
+    assert set(Path("/tmp").glob("tpc-pg-*")) == before
