@@ -198,9 +198,10 @@ def run_lake_init(args) -> int:
     catalog = lake_catalog()
     if catalog is None:
         return 2
-    for table, state in create.init(catalog):
+    states = create.init(catalog)
+    for table, state in states:
         print(f"{config.LAKE_NAMESPACE}.{table}: {state}")
-    return 0
+    return 1 if any(state.startswith("differs") for _, state in states) else 0
 
 
 def run_lake_status(args) -> int:

@@ -226,3 +226,15 @@ def test_a_server_that_cannot_start_leaves_nothing_behind(monkeypatch, tmp_path)
     with pytest.raises((RuntimeError, OSError)):
         pg.start()
     assert set(Path("/tmp").glob("tpc-pg-*")) == before
+
+
+def test_init_names_a_lake_table_whose_columns_are_not_the_warehouse_s(lake, capsys):
+    from pyiceberg.types import StringType
+
+    with lake.load_table(("tpc", "centers")).update_schema() as update:
+        update.add_column("region", StringType())
+    assert main(["lake", "init"]) == 1
+    assert ("tpc.centers: differs: columns center, center_name, city, opened_on, region; the warehouse has center, "
+            "center_name, city, opened_on") in capsys.readouterr().out.splitlines()
+    with pytest.raises(export.ExportError, match="the lake's columns are not the warehouse's: centers"):
+        export.export(lake, Path("/nonexistent.duckdb"))

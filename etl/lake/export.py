@@ -19,7 +19,7 @@ from pyiceberg.expressions import AlwaysTrue, BooleanExpression, In, IsNull, Or
 
 from etl import warehouse
 from etl.lake.catalog import identifier
-from etl.lake.tables import TABLES, LakeTable
+from etl.lake.tables import TABLES, LakeTable, arrow_schemas
 
 COMMIT_TRIES = 5   # another writer committed first: read the table again and redo the commit
 
@@ -45,6 +45,13 @@ def export(catalog: Catalog, db: Path, center: str | None = None) -> list[Export
     missing = [name for name in TABLES if not catalog.table_exists(identifier(name))]
     if missing:
         raise ExportError(f"the lake has no table {', '.join(missing)}: run python -m etl lake init first")
+    from etl.lake.create import difference
+
+    wanted = arrow_schemas()
+    differ = [f"{name} ({found})" for name in TABLES
+              if (found := difference(catalog.load_table(identifier(name)).schema(), wanted[name]))]
+    if differ:
+        raise ExportError(f"the lake's columns are not the warehouse's: {'; '.join(differ)}")
     if not db.exists():
         raise ExportError(f"no warehouse at {db}")
     warehouse.check_schema(db)
