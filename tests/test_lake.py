@@ -3,7 +3,6 @@ catalog (tests/pg.py) and a file:// warehouse in tmp; the lake's rows are scanne
 embedded warehouse's, row for row and to the fen."""
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from decimal import Decimal
 from pathlib import Path

@@ -19,6 +19,7 @@ from pyiceberg.expressions import AlwaysTrue, BooleanExpression, In, IsNull, Or
 
 from etl import warehouse
 from etl.lake.catalog import identifier
+from etl.lake.create import difference
 from etl.lake.tables import TABLES, LakeTable, arrow_schemas
 
 COMMIT_TRIES = 5   # another writer committed first: read the table again and redo the commit
@@ -42,16 +43,7 @@ class Exported:
 
 def export(catalog: Catalog, db: Path, center: str | None = None) -> list[Exported]:
     """Write the warehouse's rows (all its centers, or `center`'s) into the lake, one commit per changed table."""
-    missing = [name for name in TABLES if not catalog.table_exists(identifier(name))]
-    if missing:
-        raise ExportError(f"the lake has no table {', '.join(missing)}: run python -m etl lake init first")
-    from etl.lake.create import difference
-
-    wanted = arrow_schemas()
-    differ = [f"{name} ({found})" for name in TABLES
-              if (found := difference(catalog.load_table(identifier(name)).schema(), wanted[name]))]
-    if differ:
-        raise ExportError(f"the lake's columns are not the warehouse's: {'; '.join(differ)}")
+    check_lake(catalog)
     if not db.exists():
         raise ExportError(f"no warehouse at {db}")
     warehouse.check_schema(db)
@@ -65,6 +57,18 @@ def export(catalog: Catalog, db: Path, center: str | None = None) -> list[Export
                 for table in TABLES.values() if table.by_center or center is None]
     finally:
         con.close()
+
+
+def check_lake(catalog: Catalog) -> None:
+    """Raise ExportError unless every lake table exists with the warehouse's columns."""
+    missing = [name for name in TABLES if not catalog.table_exists(identifier(name))]
+    if missing:
+        raise ExportError(f"the lake has no table {', '.join(missing)}: run python -m etl lake init first")
+    wanted = arrow_schemas()
+    differ = [f"{name} ({found})" for name in TABLES
+              if (found := difference(catalog.load_table(identifier(name)).schema(), wanted[name]))]
+    if differ:
+        raise ExportError(f"the lake's columns are not the warehouse's: {'; '.join(differ)}")
 
 
 def row_filter(table: LakeTable, centers: list[str], whole: bool) -> BooleanExpression:
