@@ -1,4 +1,4 @@
-"""The ETL command line: python -m etl load | demo | rebuild | status | rejects | template."""
+"""The ETL command line: python -m etl load | demo | rebuild | status | rejects | template | lake."""
 from __future__ import annotations
 
 import argparse
@@ -50,6 +50,19 @@ def parser() -> argparse.ArgumentParser:
     template.add_argument("kind", type=template_kind, metavar="KIND", help="register | master | pos | centers")
     template.add_argument("--out", type=Path, help="output file, .xlsx or .csv (default: ./<kind>.xlsx)")
     template.set_defaults(run=run_template)
+
+    lake = commands.add_parser("lake", help=f"the lakehouse (Iceberg tables, PostgreSQL catalog): "
+                                            f"${config.LAKE_CATALOG_ENV} and ${config.LAKE_WAREHOUSE_ENV} say where")
+    lake_commands = lake.add_subparsers(required=True, metavar="LAKE_COMMAND")
+    lake_init = lake_commands.add_parser("init", help="create the namespace and the tables that are missing")
+    lake_init.set_defaults(run=run_lake_init)
+    lake_status = lake_commands.add_parser("status", help="each table's current snapshot and data files per partition")
+    lake_status.set_defaults(run=run_lake_status)
+    lake_export = lake_commands.add_parser("export", help="write the warehouse's rows (all centers, or one) into the lake")
+    lake_export.add_argument("--center", metavar="CODE", help="only this center's rows (default: every center's, "
+                                                              "and the network-wide ones)")
+    add_db(lake_export)
+    lake_export.set_defaults(run=run_lake_export)
     return top
 
 
@@ -165,6 +178,59 @@ def run_template(args) -> int:
           f"replace or delete it)")
     for name, need, note in templates.notes(args.kind):
         print(f"  {name} ({need}): {note}")
+    return 0
+
+
+def lake_catalog():
+    """The lake's catalog, or None after saying which environment variables to set."""
+    try:
+        from etl.lake.catalog import open_catalog
+
+        return open_catalog()
+    except config.LakeNotConfigured as exc:
+        print(exc, file=sys.stderr)
+        return None
+
+
+def run_lake_init(args) -> int:
+    from etl.lake import create
+
+    catalog = lake_catalog()
+    if catalog is None:
+        return 2
+    states = create.init(catalog)
+    for table, state in states:
+        print(f"{config.LAKE_NAMESPACE}.{table}: {state}")
+    return 1 if any(state.startswith("differs") for _, state in states) else 0
+
+
+def run_lake_status(args) -> int:
+    from etl.lake import status
+
+    catalog = lake_catalog()
+    if catalog is None:
+        return 2
+    print(status.report(catalog))
+    return 0
+
+
+def run_lake_export(args) -> int:
+    from etl.lake import export
+    from etl.warehouse import SchemaError
+
+    catalog = lake_catalog()
+    if catalog is None:
+        return 2
+    db = config.warehouse_path(args.db)
+    try:
+        done = export.export(catalog, db, args.center)
+    except (export.ExportError, SchemaError) as exc:
+        print(f"nothing exported: {exc}", file=sys.stderr)
+        return 2
+    for e in done:
+        what = (f"unchanged, {e.rows:,} rows" if e.snapshot_id is None
+                else f"{e.rows_before:,} rows replaced by {e.rows:,} (snapshot {e.snapshot_id})")
+        print(f"{config.LAKE_NAMESPACE}.{e.table}: {what}")
     return 0
 
 

@@ -1,0 +1,60 @@
+"""The lake's tables, declared once: what each holds of the embedded warehouse, how it is split into partitions.
+
+The columns are not written out here: each table's Arrow schema is read off the embedded warehouse's own view or
+table (built empty in memory from etl/sql), so the lake follows the warehouse contract — a new channel or column
+changes both — and DECIMAL(18,2) money stays decimal(18,2).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+
+from etl import channels
+
+MONTH = "month"
+
+
+@dataclass(frozen=True)
+class LakeTable:
+    name: str
+    query: str                         # its rows, selected from the embedded warehouse
+    # (column, transform) of its partition spec: 'identity' or 'month'
+    partition: tuple[tuple[str, str], ...] = ()
+    # its rows carry center: an export replaces the exported centers' rows (NULL: a network-wide row, replaced
+    # only by an export of the whole warehouse); False: network-wide, replaced only by such an export
+    by_center: bool = True
+
+
+TABLES: dict[str, LakeTable] = {
+    t.name: t
+    for t in (
+        LakeTable("centers", "select center, center_name, city, opened_on from centers"),
+        LakeTable("products", "select sku, barcode, product_name, brand, category, spec, retail_price_rmb, load_id "
+                              "from products", by_center=False),
+        LakeTable("targets", "select year, month, center, channel, target_rmb, load_id from targets"),
+        LakeTable("sales", f"select {', '.join(channels.SALES_COLUMNS)} from sales",
+                  partition=(("center", "identity"), ("channel", "identity"), ("sale_date", MONTH))),
+        LakeTable("leads", "select lead_id, center, event, event_start, event_end, city, company, industry, province, "
+                           "brand_interest, stage, deal_amount_rmb, deal_date, load_id from leads",
+                  partition=(("center", "identity"),)),
+        # a reject's center is its load's: load ids are the embedded warehouse's own, the center tells them apart
+        LakeTable("rejects", "select r.load_id, l.center, r.row_no, r.column_name, r.reason, r.detail "
+                             "from rejects as r join loads as l using (load_id)"),
+        # last, so that a center's loads in the lake mean its rows landed
+        LakeTable("loads", "select * from loads"),
+    )
+}
+
+
+def arrow_schemas() -> dict[str, pa.Schema]:
+    """Each lake table's Arrow schema, as the embedded warehouse's views give it (an empty one, in memory)."""
+    from etl import warehouse
+
+    con = warehouse.connect(Path(":memory:"))
+    try:
+        return {t.name: con.sql(f"select * from ({t.query}) limit 0").to_arrow_table().schema
+                for t in TABLES.values()}
+    finally:
+        con.close()

@@ -1,0 +1,239 @@
+"""The lakehouse's foundation (issue 14): lake init, export and status against a real, throwaway PostgreSQL
+catalog (tests/pg.py) and a file:// warehouse in tmp; the lake's rows are scanned back and compared with the
+embedded warehouse's, row for row and to the fen."""
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import pg
+from conftest import KEY, POS_NJ, warehouse_rows, write_csv
+from etl import channels, config, pipeline
+from etl.__main__ import main
+
+pyiceberg = pytest.importorskip("pyiceberg")
+from pyiceberg.types import DecimalType  # noqa: E402
+
+from etl.lake import catalog as lake_catalog, create, export  # noqa: E402
+from etl.lake.tables import TABLES  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One throwaway server for the module's tests; each test gets a database of its own (lake fixture)."""
+    try:
+        server = pg.start()
+    except pg.NoPostgres as exc:
+        pytest.skip(str(exc))
+    try:
+        yield server
+    finally:
+        pg.stop(server)
+
+
+@pytest.fixture
+def lake(postgres, tmp_path, monkeypatch, request):
+    """An initialised lake: a fresh catalog database and a file:// warehouse folder; the env vars point at them."""
+    name = "lake_" + "".join(c if c.isalnum() else "_" for c in request.node.name.lower())[:50]
+    monkeypatch.setenv(config.LAKE_CATALOG_ENV, postgres.create_database(name))
+    monkeypatch.setenv(config.LAKE_WAREHOUSE_ENV, (tmp_path / "lake").as_uri())
+    (tmp_path / "lake").mkdir()
+    catalog = lake_catalog.open_catalog()
+    create.init(catalog)
+    return catalog
+
+
+def scanned(catalog, table: str):
+    return catalog.load_table(lake_catalog.identifier(table)).scan().to_arrow()
+
+
+def lake_rows(catalog, table: str, sql: str, params=()) -> list[tuple]:
+    """A query over the lake table's current rows (scanned to Arrow), the table named `t` in sql."""
+    with duckdb.connect() as con:
+        con.register("t", scanned(catalog, table))
+        return con.execute(sql, list(params)).fetchall()
+
+
+def snapshot_ids(catalog) -> dict[str, int | None]:
+    ids = {}
+    for name in TABLES:
+        snap = catalog.load_table(lake_catalog.identifier(name)).current_snapshot()
+        ids[name] = snap.snapshot_id if snap else None
+    return ids
+
+
+def same_as_embedded(catalog, db: Path, table: str, where: str = "true") -> None:
+    """The lake table holds exactly the embedded warehouse's rows of that table (order aside)."""
+    query = f"select * from ({TABLES[table].query}) where {where}"
+    embedded = warehouse_rows(db, f"select count(*) from ({query})")[0][0]
+    with duckdb.connect(str(db), read_only=True, config={"enable_external_access": False}) as con:
+        con.register("lake_scan", scanned(catalog, table))
+        in_lake = f"select * from lake_scan where {where}"
+        missing = con.execute(f"select count(*) from ({query} except all {in_lake})").fetchone()[0]
+        extra = con.execute(f"select count(*) from ({in_lake} except all {query})").fetchone()[0]
+        lake_count = con.execute(f"select count(*) from ({in_lake})").fetchone()[0]
+    assert (lake_count, missing, extra) == (embedded, 0, 0)
+
+
+def test_lake_commands_without_the_env_vars_exit_2_naming_them(monkeypatch, capsys):
+    monkeypatch.delenv(config.LAKE_CATALOG_ENV, raising=False)
+    monkeypatch.delenv(config.LAKE_WAREHOUSE_ENV, raising=False)
+    for command in (["lake", "init"], ["lake", "status"], ["lake", "export"]):
+        assert main(command) == 2
+        err = capsys.readouterr().err
+        assert "TPC_LAKE_CATALOG and TPC_LAKE_WAREHOUSE" in err, err
+    monkeypatch.setenv(config.LAKE_CATALOG_ENV, "postgresql+psycopg://tpc@127.0.0.1:1/tpc")
+    assert main(["lake", "init"]) == 2
+    assert "set TPC_LAKE_WAREHOUSE" in capsys.readouterr().err
+
+
+def test_init_creates_the_tables_once_with_the_contract_s_columns(lake, capsys):
+    assert main(["lake", "init"]) == 0
+    assert capsys.readouterr().out.splitlines() == [f"tpc.{name}: exists" for name in TABLES]
+    assert sorted(name for _, name in lake.list_tables("tpc")) == sorted(TABLES)
+    sales = lake.load_table(("tpc", "sales"))
+    assert tuple(f.name for f in sales.schema().fields) == channels.SALES_COLUMNS
+    money = [c for c in channels.SALES_COLUMNS if c.endswith("_rmb")]
+    assert {c: sales.schema().find_field(c).field_type for c in money} == {c: DecimalType(18, 2) for c in money}
+    assert sales.schema().find_field("qty").field_type == DecimalType(18, 3)
+    assert [(sales.schema().find_column_name(f.source_id), str(f.transform)) for f in sales.spec().fields] == [
+        ("center", "identity"), ("channel", "identity"), ("sale_date", "month")]
+    assert snapshot_ids(lake) == {name: None for name in TABLES}
+
+
+def test_export_gives_the_embedded_rows_row_for_row_and_to_the_fen(lake, centers_warehouse):
+    done = export.export(lake, centers_warehouse)
+    assert {e.table: (e.rows_before, e.rows) for e in done} == {
+        "centers": (0, 2), "products": (0, 3), "targets": (0, 2), "sales": (0, 13), "leads": (0, 3),
+        "rejects": (0, 2), "loads": (0, 9)}
+    for table in TABLES:
+        same_as_embedded(lake, centers_warehouse, table)
+    totals = "select center, channel, count(*), sum(net_rmb), sum(paid_rmb) from {} group by all order by all"
+    assert lake_rows(lake, "sales", totals.format("t")) == warehouse_rows(centers_warehouse, totals.format("sales"))
+    assert lake_rows(lake, "sales", totals.format("t")) == [
+        ("NJ", "storefront", 2, Decimal("500.00"), Decimal("500.00")),
+        ("SH", "exhibition", 1, Decimal("120000.00"), Decimal("120000.00")),
+        ("SH", "storefront", 6, Decimal("1392.00"), Decimal("1392.00")),
+        ("SH", "tmall", 4, Decimal("565.99"), Decimal("576.00"))]
+
+
+def test_exporting_twice_changes_nothing(lake, centers_warehouse, capsys):
+    export.export(lake, centers_warehouse)
+    before = snapshot_ids(lake)
+    assert main(["lake", "export", "--db", str(centers_warehouse)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines() == [f"tpc.{e}: unchanged, {n} rows" for e, n in
+                                (("centers", 2), ("products", 3), ("targets", 2), ("sales", 13), ("leads", 3),
+                                 ("rejects", 2), ("loads", 9))]
+    assert snapshot_ids(lake) == before
+    same_as_embedded(lake, centers_warehouse, "sales")
+
+
+def test_exporting_one_center_replaces_only_its_rows(lake, centers_warehouse, tmp_path, monkeypatch):
+    export.export(lake, centers_warehouse)
+    sales = lake.load_table(("tpc", "sales"))
+    sh_files = sorted(task.file.file_path for task in sales.scan(row_filter="center = 'SH'").plan_files())
+    # NJ's warehouse, a day later: one more receipt of 100.00
+    newer = tmp_path / "nj" / "warehouse.duckdb"
+    newer.parent.mkdir()
+    shutil.copy(centers_warehouse, newer)
+    monkeypatch.setenv("TPC_BUYER_KEY", KEY.decode())
+    receipt = ["S20200301-0001", "2020-03-01 11:00:00", "TW-A003", "牛轧糖", "1", "100.00", "0", "100.00", "现金"]
+    [result] = pipeline.load_paths(newer, [write_csv(tmp_path / "pos-nj-march.csv", [POS_NJ[0], receipt])], center="NJ")
+    assert result.status == "loaded"
+    done = export.export(lake, newer, center="NJ")
+    assert [(e.table, e.status) for e in done] == [
+        ("centers", "unchanged"), ("targets", "unchanged"), ("sales", "replaced"), ("leads", "unchanged"),
+        ("rejects", "unchanged"), ("loads", "replaced")]
+    by_center = "select center, count(*), sum(net_rmb) from {} group by 1 order by 1"
+    assert lake_rows(lake, "sales", by_center.format("t")) == [("NJ", 3, Decimal("600.00")),
+                                                              ("SH", 11, Decimal("121957.99"))]
+    same_as_embedded(lake, newer, "sales")
+    same_as_embedded(lake, newer, "loads", "center = 'NJ'")
+    same_as_embedded(lake, centers_warehouse, "loads", "center is distinct from 'NJ'")
+    sales = lake.load_table(("tpc", "sales"))
+    assert sorted(task.file.file_path for task in sales.scan(row_filter="center = 'SH'").plan_files()) == sh_files
+    assert export.export(lake, newer, center="NJ")[2].status == "unchanged"
+
+
+def test_an_unknown_center_exports_nothing(lake, centers_warehouse, capsys):
+    assert main(["lake", "export", "--db", str(centers_warehouse), "--center", "XX"]) == 2
+    assert "center 'XX' is not in" in capsys.readouterr().err
+    assert snapshot_ids(lake) == {name: None for name in TABLES}
+
+
+def test_status_prints_each_table_s_snapshot_and_files_per_partition(lake, centers_warehouse, capsys):
+    export.export(lake, centers_warehouse)
+    ids = snapshot_ids(lake)
+    assert main(["lake", "status"]) == 0
+    out = capsys.readouterr().out
+    for name in TABLES:
+        if ids[name] is None:
+            assert f"{name}: no snapshot yet (empty)" in out
+        else:
+            assert f"{name}: snapshot {ids[name]} at " in out
+    assert "  center=NJ/channel=storefront/sale_date_month=2019-01: 1 files, 1 rows" in out
+    assert "  center=NJ/channel=storefront/sale_date_month=2020-01: 1 files, 1 rows" in out
+
+
+def test_the_lake_s_2020_demo_figures_are_the_report_s(lake, demo_build):
+    db = demo_build[1]
+    export.export(lake, db)
+    same_as_embedded(lake, db, "sales")
+    assert lake_rows(lake, "sales", "select sum(net_rmb) from t where channel = 'storefront' "
+                                    "and year(sale_date) = 2020") == [(Decimal("30000000.00"),)]
+    assert lake_rows(lake, "sales", "select sum(net_rmb) from t where channel = 'exhibition' "
+                                    "and year(sale_date) = 2020") == [(Decimal("2240000.00"),)]
+    assert lake_rows(lake, "leads", "select count(distinct company) from t where year(event_start) = 2020") == [(214,)]
+    assert lake_rows(lake, "sales", "select count(distinct brand), count(distinct sku) from t where channel = 'tmall' "
+                                    "and is_paid and year(sale_date) = 2020") == [(13, 48)]
+
+
+def test_every_lake_command_is_documented_in_the_readme():
+    from etl.__main__ import parser
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    lake_parser = parser()._subparsers._group_actions[0].choices["lake"]
+    for name in lake_parser._subparsers._group_actions[0].choices:
+        assert f"python -m etl lake {name}" in readme, name
+
+
+def test_a_commit_that_loses_to_another_writer_is_redone(lake, centers_warehouse, monkeypatch):
+    from pyiceberg.exceptions import CommitFailedException
+
+    real, lost = export.replace, []
+
+    def first_loses(table, *args):
+        if table.name()[-1] == "sales" and not lost:
+            lost.append(True)
+            raise CommitFailedException("another writer committed first")
+        return real(table, *args)
+
+    monkeypatch.setattr(export, "replace", first_loses)
+    done = export.export(lake, centers_warehouse)
+    assert lost == [True] and [e.status for e in done if e.table == "sales"] == ["replaced"]
+    same_as_embedded(lake, centers_warehouse, "sales")
+
+
+def test_a_server_that_cannot_start_leaves_nothing_behind(monkeypatch, tmp_path):
+    before = set(Path("/tmp").glob("tpc-pg-*"))
+    monkeypatch.setenv(pg.BIN_ENV, str(tmp_path / "no-such-bin"))
+    with pytest.raises((RuntimeError, OSError)):
+        pg.start()
+    assert set(Path("/tmp").glob("tpc-pg-*")) == before
+
+
+def test_init_names_a_lake_table_whose_columns_are_not_the_warehouse_s(lake, capsys):
+    from pyiceberg.types import StringType
+
+    with lake.load_table(("tpc", "centers")).update_schema() as update:
+        update.add_column("region", StringType())
+    assert main(["lake", "init"]) == 1
+    assert ("tpc.centers: differs: columns center, center_name, city, opened_on, region; the warehouse has center, "
+            "center_name, city, opened_on") in capsys.readouterr().out.splitlines()
+    with pytest.raises(export.ExportError, match="the lake's columns are not the warehouse's: centers"):
+        export.export(lake, Path("/nonexistent.duckdb"))
