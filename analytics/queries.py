@@ -193,9 +193,10 @@ def center_revenue(f: Filters) -> pd.DataFrame:
     """Per center the reader may see (of those picked): net revenue over the range, the same dates a year
     earlier, and its share of the network; centers without sales in the range are listed with zero."""
     want = [measures.Want("net_rmb", metrics.get("net_revenue"))]
-    now = measures.evaluate(f, want, "center").rename(columns={"grp": "center"})
+    # a center code is text even when no row came back (an empty frame's column would be float)
+    now = measures.evaluate(f, want, "center").rename(columns={"grp": "center"}).astype({"center": object})
     before = measures.evaluate(f.shifted_years(-1), want, "center").rename(
-        columns={"grp": "center", "net_rmb": "net_rmb_last_year"})
+        columns={"grp": "center", "net_rmb": "net_rmb_last_year"}).astype({"center": object})
     listed = centers()
     picked = f.centers or access.chosen()
     if picked:
