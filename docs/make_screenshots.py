@@ -41,6 +41,10 @@ def main() -> None:
                 open_rendered(page, address)
                 page.wait_for_timeout(2000)
                 page.screenshot(path=str(out / f"{name}_phone.png"))
+                if name == "overview":   # the target and its pace, further down the phone's page
+                    page.locator(".st-key-cards_pace").scroll_into_view_if_needed()
+                    page.wait_for_timeout(800)
+                    page.screenshot(path=str(out / "overview_pace_phone.png"))
             print(f"{out / name}.png, {out / name}_phone.png")
 
 

@@ -150,3 +150,12 @@ def test_a_lone_bar_is_drawn_in_a_window_of_five_periods_not_across_the_plot(mon
     fig = charts.channel_bars(revenue(["2021-03-01"], ["100"]), "period", "net_rmb")
     low, high = (pd.Timestamp(v) for v in fig.layout.xaxis.range)
     assert (high - low).days == 150 and low + pd.Timedelta(days=75) == pd.Timestamp("2021-03-01")
+
+
+def test_the_plotly_toolbar_stands_down_the_right_edge_off_the_legend():
+    # across the top (Plotly's default) it covered a chart's legend on a phone (issue 11, item 6)
+    import plotly.graph_objects as go
+
+    from ui import charts
+
+    assert charts.layout(go.Figure()).layout.modebar.orientation == "v"

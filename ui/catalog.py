@@ -15,7 +15,7 @@ CATALOG: dict[str, tuple[str, str, str]] = {
     "pace.month": ("{year} 年 {month} 月", "{year} 年 {month} 月", "{year}-{month:02d}"),
     "pace.year": ("{year} 年", "{year} 年", "{year}"),
     "pace.achievement": ("目標達成率", "目标达成率", "Target reached"),
-    "pace.vs_pace": ("較應有進度", "较应有进度", "vs where it should be"),
+    "pace.vs_pace": ("較進度", "较进度", "vs pace"),
     "pace.projected": ("預估全期", "预估全期", "Projected for the period"),
     "pace.projected.help": ("照目前進度走完全期的淨營收（實際 ÷ 應達比例），目標 {target}。",
                             "照目前进度走完全期的净营收（实际 ÷ 应达比例），目标 {target}。",
