@@ -98,7 +98,7 @@ def channel_test(source: Source, channels: tuple[str, ...]) -> tuple[str, list]:
     return f"list_contains(?::varchar[], {source.channel})", [list(channels)]
 
 
-def source_query(name: str, source: Source, items: list[tuple[str, Measure, tuple]], f: Filters, group: str):
+def source_query(source: Source, items: list[tuple[str, Measure, tuple]], f: Filters, group: str):
     """One CTE per source (and one per counted-per measure): (sql, params) giving grp and the items' columns."""
     table = source.detail_table if source.detail_table and narrowed(f) else source.table
     where, where_params = source_where(source, f)
@@ -153,7 +153,7 @@ def evaluated(f: Filters, wants: list[Want], group: str = "all") -> dict[str, li
             by_source.setdefault(measure.source, []).append((column, measure, channels))
     ctes, params = [], []
     for name, source_items in by_source.items():
-        for sql, part_params in source_query(name, SOURCES[name], source_items, f, group):
+        for sql, part_params in source_query(SOURCES[name], source_items, f, group):
             ctes.append(sql)
             params += part_params
     if not ctes:

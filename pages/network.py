@@ -24,8 +24,7 @@ gap = metrics.year_on_year_gap(period, span)
 earlier = period.shifted_years(-1)
 why = widgets.gap_text(gap, span, (earlier.start, earlier.end)) if gap else None
 board = tables.network_changes(queries.center_revenue(period), gap)
-board = board.astype({"center": object}).merge(targets.center_paces(year, period.end, list(board["center"])),
-                                               on="center", how="left")
+board = board.merge(targets.center_paces(year, period.end, list(board["center"])), on="center", how="left")
 st.caption(t("network.range", start=fmt.day(period.start), end=fmt.day(period.end)))
 
 total, total_before = sum(board["net_rmb"]), board["net_rmb_last_year"].dropna().sum()
