@@ -13,6 +13,7 @@ sys.path.insert(0, str(ROOT))
 
 from etl import warehouse  # noqa: E402
 from etl.loader import load_file  # noqa: E402
+from lake_fixtures import lake, postgres  # noqa: E402,F401  (the lake tests' fixtures, for every tests/test_lake*.py)
 
 KEY = b"test-buyer-key"
 

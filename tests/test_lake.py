@@ -22,31 +22,6 @@ from etl.lake import catalog as lake_catalog, create, export  # noqa: E402
 from etl.lake.tables import TABLES  # noqa: E402
 
 
-@pytest.fixture(scope="session")
-def postgres():
-    """One throwaway server for the module's tests; each test gets a database of its own (lake fixture)."""
-    try:
-        server = pg.start()
-    except pg.NoPostgres as exc:
-        pytest.skip(str(exc))
-    try:
-        yield server
-    finally:
-        pg.stop(server)
-
-
-@pytest.fixture
-def lake(postgres, tmp_path, monkeypatch, request):
-    """An initialised lake: a fresh catalog database and a file:// warehouse folder; the env vars point at them."""
-    name = "lake_" + "".join(c if c.isalnum() else "_" for c in request.node.name.lower())[:50]
-    monkeypatch.setenv(config.LAKE_CATALOG_ENV, postgres.create_database(name))
-    monkeypatch.setenv(config.LAKE_WAREHOUSE_ENV, (tmp_path / "lake").as_uri())
-    (tmp_path / "lake").mkdir()
-    catalog = lake_catalog.open_catalog()
-    create.init(catalog)
-    return catalog
-
-
 def scanned(catalog, table: str):
     return catalog.load_table(lake_catalog.identifier(table)).scan().to_arrow()
 
