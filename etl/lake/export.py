@@ -1,12 +1,25 @@
-"""`lake export`: the embedded warehouse's rows of all its centers, or one, written into the lake.
+"""Write an embedded warehouse's rows into the lake: the centers it holds loads for, in one commit across tables.
 
-Per table one Iceberg commit replaces exactly the exported centers' rows (an overwrite whose row filter is on
-center), so a center's export never touches another's rows. Network-wide rows — the product master, and the
-targets and loads that name no center — are replaced only by an export of the whole warehouse. Rows the lake
-already holds exactly are not written again: an export with nothing new makes no snapshot.
+Used by `lake export` (a whole warehouse, or one center: the migration path) and by every load when the lake is
+configured (the loaded files' centers). What lands is the warehouse's state, not a delta, so a publish can be
+repeated, interrupted or raced and still leaves the lake equal to the warehouse:
+- sales and leads are compared partition by partition (center, channel, month; a fingerprint of the rows), and
+  only the partitions that differ are rewritten: their old data files are removed and the new ones added;
+- the small tables (centers, products, targets, loads, rejects) are compared as the publish's slice (its centers'
+  rows) and, when they differ, replaced;
+- every table's change lands in ONE commit (etl/lake/commit.py): all of a file's rows or none, with its loads row;
+- load ids become lake-wide (etl/lake/ids.py), so SH's load 3 and NJ's load 3 stay apart;
+- network-wide rows (the product master; the targets and loads of files that name no center) are written only
+  when the publish says so (an export of a whole warehouse, a load of such a file): a center's ordinary load
+  never overwrites another writer's newer product master;
+- a center's rows are written from one warehouse only: a publish refuses when the lake holds loads of its centers
+  that came from another warehouse (`lake export --take-over` replaces them on purpose).
+A publish that loses a race (another writer committed first) is redone on the tables as they now stand.
 """
 from __future__ import annotations
 
+import random
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,34 +28,44 @@ import duckdb
 import pyarrow as pa
 from pyiceberg.catalog import Catalog
 from pyiceberg.exceptions import CommitFailedException
-from pyiceberg.expressions import AlwaysTrue, BooleanExpression, In, IsNull, Or
+from pyiceberg.expressions import AlwaysFalse, AlwaysTrue, BooleanExpression, In, IsNull, Or
 
 from etl import warehouse
+from etl.lake import commit, ids
 from etl.lake.catalog import identifier
 from etl.lake.create import difference
-from etl.lake.tables import TABLES, LakeTable, arrow_schemas
+from etl.lake.tables import MONTH, TABLES, LakeTable, arrow_schemas
 
-COMMIT_TRIES = 5   # another writer committed first: read the table again and redo the commit
+COMMIT_TRIES = 8   # another writer committed first: read the tables again and redo the publish
+EPOCH = "date '1970-01-01'"
 
 
 class ExportError(RuntimeError):
-    """Nothing can be exported (an unknown center, a lake without its tables)."""
+    """Nothing can be exported (an unknown center, a lake without its tables, a center another warehouse owns)."""
 
 
 @dataclass(frozen=True)
 class Exported:
     table: str
-    rows_before: int        # the lake's rows the export covers, before it
-    rows: int               # the warehouse's rows written in their place
+    rows_before: int        # the lake's rows the publish covers, before it
+    rows: int               # the warehouse's rows in their place
     snapshot_id: int | None  # the commit's snapshot; None when the lake held them already (no commit)
+    partitions: int = 0     # partitions rewritten (partitioned tables)
 
     @property
     def status(self) -> str:
         return "unchanged" if self.snapshot_id is None else "replaced"
 
 
-def export(catalog: Catalog, db: Path, center: str | None = None) -> list[Exported]:
-    """Write the warehouse's rows (all its centers, or `center`'s) into the lake, one commit per changed table."""
+@dataclass(frozen=True)
+class Scope:
+    """What a publish writes: these centers' rows, and the network-wide rows when `network`."""
+    centers: tuple[str, ...]
+    network: bool
+
+
+def export(catalog: Catalog, db: Path, center: str | None = None, take_over: bool = False) -> list[Exported]:
+    """`lake export`: the warehouse's centers (or `center`) and, for a whole warehouse, its network-wide rows."""
     check_lake(catalog)
     if not db.exists():
         raise ExportError(f"no warehouse at {db}")
@@ -52,11 +75,16 @@ def export(catalog: Catalog, db: Path, center: str | None = None) -> list[Export
         known = [code for (code,) in con.execute("select center from centers order by center").fetchall()]
         if center is not None and center not in known:
             raise ExportError(f"center {center!r} is not in {db} (its centers: {', '.join(known) or 'none'})")
-        centers = [center] if center is not None else known
-        return [publish(catalog, table, con, centers, whole=center is None)
-                for table in TABLES.values() if table.by_center or center is None]
+        centers = (center,) if center is not None else tuple(held_centers(con))
+        return publish(catalog, con, Scope(centers, network=center is None), take_over=take_over)
     finally:
         con.close()
+
+
+def held_centers(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The centers this warehouse has loaded files for: the only ones whose rows it can speak for."""
+    return [c for (c,) in con.execute("select distinct center from loads where status = 'loaded' and center is not null "
+                                      "order by center").fetchall()]
 
 
 def check_lake(catalog: Catalog) -> None:
@@ -71,75 +99,196 @@ def check_lake(catalog: Catalog) -> None:
         raise ExportError(f"the lake's columns are not the warehouse's: {'; '.join(differ)}")
 
 
-def row_filter(table: LakeTable, centers: list[str], whole: bool) -> BooleanExpression:
-    """The lake rows an export replaces: the centers' rows, and the network-wide ones when it is the whole warehouse."""
+def publish(catalog: Catalog, con: duckdb.DuckDBPyConnection, scope: Scope, take_over: bool = False,
+            properties: dict[str, str] | None = None) -> list[Exported]:
+    """Make the lake's rows of `scope` the warehouse's, in one commit; what each table did."""
+    try:
+        mapping = ids.mapped(catalog.engine, con)
+    except ids.ForeignHistory as exc:
+        raise ExportError(str(exc)) from None
+    con.register("lake_load_ids", pa.table({"local_id": pa.array(list(mapping), pa.int64()),
+                                            "lake_id": pa.array(list(mapping.values()), pa.int64())}))
+    props = {"tpc.centers": ",".join(scope.centers) or "-", "tpc.network": str(scope.network).lower(),
+             **(properties or {})}
+    try:
+        for attempt in range(COMMIT_TRIES):
+            plans = [plan(catalog, con, TABLES[name], scope) for name in TABLES
+                     if TABLES[name].by_center or scope.network]
+            if attempt == 0 and not take_over:
+                check_owner(plans, set(mapping.values()), scope)
+            txs = [p.transaction(props) for p in plans if p.changed]
+            try:
+                landed = commit.commit(catalog, txs) if txs else {}
+            except CommitFailedException:
+                if attempt == COMMIT_TRIES - 1:
+                    raise
+                time.sleep(random.uniform(0.05, 0.2) * (attempt + 1))
+                continue
+            return [p.outcome(landed.get(p.table.name)) for p in plans]
+        raise AssertionError("unreachable")
+    finally:
+        con.unregister("lake_load_ids")
+
+
+def check_owner(plans: list, mine: set[int], scope: Scope) -> None:
+    """Refuse when the lake holds loads of the scope's centers that this warehouse did not publish."""
+    loads = next(p for p in plans if p.table.name == "loads")
+    foreign = [(row["center"], row["load_id"], row["file_name"]) for row in loads.lake_rows.to_pylist()
+               if row["center"] is not None and row["load_id"] not in mine]
+    if foreign:
+        center, load_id, name = foreign[0]
+        raise ExportError(
+            f"the lake holds {len(foreign)} load(s) of center {center} that another warehouse published "
+            f"(load {load_id}, {name}): one center's loads go through one warehouse. Load there, or replace the "
+            f"lake's rows of {', '.join(scope.centers)} with this warehouse's: python -m etl lake export --center "
+            f"{center} --take-over")
+
+
+def row_filter(table: LakeTable, scope: Scope) -> BooleanExpression:
+    """The lake rows a publish covers: its centers' rows, and the network-wide ones when it says so."""
     if not table.by_center:
-        return AlwaysTrue()
-    of_centers = In("center", centers) if centers else IsNull("center")
-    return Or(of_centers, IsNull("center")) if whole and centers else of_centers
+        return AlwaysTrue() if scope.network else AlwaysFalse()
+    parts = ([In("center", list(scope.centers))] if scope.centers else []) + ([IsNull("center")] if scope.network else [])
+    if not parts:
+        return AlwaysFalse()
+    return parts[0] if len(parts) == 1 else Or(*parts)
 
 
-def rows_of(con: duckdb.DuckDBPyConnection, table: LakeTable, centers: list[str], whole: bool) -> list[pa.Table]:
-    """The warehouse's rows that row_filter covers, one Arrow table per partition of the lake table.
+def local_rows(con: duckdb.DuckDBPyConnection, table: LakeTable, scope: Scope) -> str:
+    """The warehouse's rows of the scope, their load ids the lake's (a SQL query over con)."""
+    if table.by_center:
+        where = "list_contains(?, center)" + (" or center is null" if scope.network else "")
+    else:
+        where = "true" if scope.network else "false"
+    mapped = "q.* replace (m.lake_id as load_id)" if "load_id" in table_columns(con, table) else "q.*"
+    return (f"select {mapped} from ({table.query}) as q "
+            + ("left join lake_load_ids as m on m.local_id = q.load_id " if mapped != "q.*" else "")
+            + f"where {where}")
+
+
+def table_columns(con, table: LakeTable) -> list[str]:
+    return [d[0] for d in con.sql(f"select * from ({table.query}) limit 0").description]
+
+
+def partition_keys(table: LakeTable) -> list[str]:
+    """The partition values as the lake's data files hold them: identity, or months since 1970."""
+    return [column if transform == "identity" else f"datediff('{MONTH}', {EPOCH}, {column})"
+            for column, transform in table.partition]
+
+
+class Plan:
+    """One table's part in a publish: the lake's rows it covers, the warehouse's, and what must change.
+
+    A partitioned table changes by partitions (`changed`: their keys); another by its whole slice (`changed`:
+    the slice's row filter, or None when the lake holds the same rows)."""
+
+    def __init__(self, table: LakeTable, lake, lake_rows: pa.Table, files: list, new: list[pa.Table], changed,
+                 rows: int) -> None:
+        self.table, self.lake, self.lake_rows = table, lake, lake_rows
+        self.files, self.new, self.changes, self.rows = files, new, changed, rows
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes) if self.table.partition else self.changes is not None
+
+    def transaction(self, properties: dict[str, str]):
+        tx = self.lake.transaction()
+        if self.table.partition:
+            self.overwrite_partitions(tx, properties)
+        else:
+            self.replace_slice(tx, properties)
+        return tx
+
+    def overwrite_partitions(self, tx, properties) -> None:
+        """Remove the changed partitions' data files, add the warehouse's rows of them, one snapshot."""
+        with tx.update_snapshot(snapshot_properties=properties).overwrite() as overwrite:
+            for data_file in self.files:
+                if file_key(data_file) in self.changes:
+                    overwrite.delete_data_file(data_file)
+            for data_file in data_files(tx, self.lake, self.new, overwrite.commit_uuid):
+                overwrite.append_data_file(data_file)
+
+    def replace_slice(self, tx, properties) -> None:
+        """Delete the slice's rows (rewriting the files that hold others' too), append the warehouse's."""
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Delete operation did not match any records")
+            tx.delete(self.changes, snapshot_properties=properties)
+        if self.new:
+            with tx.update_snapshot(snapshot_properties=properties).fast_append() as append:
+                for data_file in data_files(tx, self.lake, self.new, append.commit_uuid):
+                    append.append_data_file(data_file)
+
+    def outcome(self, snapshot_id: int | None) -> Exported:
+        return Exported(self.table.name, self.lake_rows.num_rows, self.rows, snapshot_id,
+                        len(self.changes) if self.table.partition else 0)
+
+
+def data_files(tx, lake, parts: list[pa.Table], write_uuid):
+    """Parquet data files of the parts (each one partition's rows, or a slice), written now."""
+    from pyiceberg.io.pyarrow import _dataframe_to_data_files
+
+    for part in parts:
+        yield from _dataframe_to_data_files(table_metadata=tx.table_metadata, df=part, io=lake.io,
+                                            write_uuid=write_uuid)
+
+
+def file_key(data_file) -> tuple:
+    record = data_file.partition
+    return tuple(record[i] for i in range(len(record)))
+
+
+def plan(catalog: Catalog, con: duckdb.DuckDBPyConnection, table: LakeTable, scope: Scope) -> Plan:
+    lake = catalog.load_table(identifier(table.name))
+    flt = row_filter(table, scope)
+    schema = lake.schema().as_arrow()
+    scan = lake.scan(row_filter=flt)
+    files = [task.file for task in scan.plan_files()]
+    old = scan.to_arrow().cast(schema)
+    params = [list(scope.centers)] if table.by_center else []
+    new = con.sql(local_rows(con, table, scope), params=params).to_arrow_table().cast(schema)
+    if not table.partition:
+        same = same_rows(old, new)
+        return Plan(table, lake, old, files, [new] if new.num_rows else [], None if same else flt, new.num_rows)
+    con.register("lake_slice", old)
+    con.register("warehouse_slice", new)
+    try:
+        changed = changed_partitions(con, partition_keys(table))
+        parts = partitions_of(con, partition_keys(table), changed)
+    finally:
+        con.unregister("lake_slice")
+        con.unregister("warehouse_slice")
+    return Plan(table, lake, old, files, parts, changed, new.num_rows)
+
+
+def changed_partitions(con, keys: list[str]) -> set[tuple]:
+    """The partitions whose rows differ between lake_slice and warehouse_slice (a count and a sum of row hashes
+    per partition: equal multisets of rows give equal fingerprints)."""
+    fingerprint = (f"select {', '.join(keys)}, count(*) as n, sum(hash(r)::hugeint) as h from {{}} as r "
+                   f"group by all")
+    lake, mine = fingerprint.format("lake_slice"), fingerprint.format("warehouse_slice")
+    rows = con.execute(f"({mine} except {lake}) union ({lake} except {mine})").fetchall()
+    return {tuple(row[:len(keys)]) for row in rows}
+
+
+def partitions_of(con, keys: list[str], changed: set) -> list[pa.Table]:
+    """The warehouse's rows of the changed partitions, one Arrow table per partition.
 
     Split here because pyiceberg filters the whole frame once per partition it finds in it (slow in the number of
     partitions times rows); handed one partition at a time it writes each in one pass."""
-    where = "true"
-    params: list = []
-    if table.by_center:
-        where = "list_contains(?, center)" + (" or center is null" if whole else "")
-        params = [centers]
-    selected = f"select * from ({table.query}) where {where}"
-    if not table.partition:
-        rows = con.sql(selected, params=params).to_arrow_table()
-        return [rows] if rows.num_rows else []
-    keys = ", ".join(column if transform == "identity" else f"date_trunc('{transform}', {column})"
-                     for column, transform in table.partition)
-    rows = con.sql(f"{selected} order by {keys}", params=params).to_arrow_table()
-    sizes = [n for (n,) in con.execute(f"select count(*) from ({selected}) group by {keys} order by {keys}",
-                                       params).fetchall()]
+    if not changed:
+        return []
+    con.register("changed_keys", pa.Table.from_pylist([{f"k{i}": v for i, v in enumerate(k)} for k in changed]))
+    try:
+        matched = " and ".join(f"k.k{i} is not distinct from {key}" for i, key in enumerate(keys))
+        selected = f"select r.* from warehouse_slice as r join changed_keys as k on {matched}"
+        listed = ", ".join(keys)
+        rows = con.sql(f"{selected} order by {listed}").to_arrow_table()
+        sizes = [n for (n,) in con.execute(f"select count(*) from ({selected}) group by {listed} "
+                                           f"order by {listed}").fetchall()]
+    finally:
+        con.unregister("changed_keys")
     offsets = [sum(sizes[:i]) for i in range(len(sizes))]
     return [rows.slice(offset, size) for offset, size in zip(offsets, sizes)]
-
-
-def publish(catalog: Catalog, table: LakeTable, con, centers: list[str], whole: bool) -> Exported:
-    parts = rows_of(con, table, centers, whole)
-    flt = row_filter(table, centers, whole)
-    for attempt in range(COMMIT_TRIES):
-        lake = catalog.load_table(identifier(table.name))
-        schema = lake.schema().as_arrow()
-        parts = [part.cast(schema) for part in parts]
-        new = pa.concat_tables(parts) if parts else schema.empty_table()
-        old = lake.scan(row_filter=flt).to_arrow()
-        if same_rows(old, new):
-            return Exported(table.name, old.num_rows, new.num_rows, None)
-        try:
-            replace(lake, flt, parts, {"tpc.export.centers": ",".join(centers) or "-",
-                                       "tpc.export.whole": str(whole).lower()})
-        except CommitFailedException:
-            if attempt == COMMIT_TRIES - 1:
-                raise
-            continue
-        return Exported(table.name, old.num_rows, new.num_rows, lake.current_snapshot().snapshot_id)
-    raise AssertionError("unreachable")
-
-
-def replace(lake, flt: BooleanExpression, parts: list[pa.Table], properties: dict[str, str]) -> None:
-    """One commit: delete the rows flt matches, then append parts' rows (each one partition's) as new data files.
-
-    What Table.overwrite does, writing the data files a partition at a time."""
-    from pyiceberg.io.pyarrow import _dataframe_to_data_files
-
-    with lake.transaction() as tx:
-        with warnings.catch_warnings():
-            # a delete of rows the lake does not hold yet says so; that is every first export
-            warnings.filterwarnings("ignore", "Delete operation did not match any records")
-            tx.delete(flt, snapshot_properties=properties)
-        with tx.update_snapshot(snapshot_properties=properties).fast_append() as append:
-            for part in parts:
-                for data_file in _dataframe_to_data_files(table_metadata=tx.table_metadata, df=part, io=lake.io,
-                                                          write_uuid=append.commit_uuid):
-                    append.append_data_file(data_file)
 
 
 def same_rows(old: pa.Table, new: pa.Table) -> bool:
