@@ -61,6 +61,9 @@ def parser() -> argparse.ArgumentParser:
     lake_export = lake_commands.add_parser("export", help="write the warehouse's rows (all centers, or one) into the lake")
     lake_export.add_argument("--center", metavar="CODE", help="only this center's rows (default: every center's, "
                                                               "and the network-wide ones)")
+    lake_export.add_argument("--take-over", action="store_true",
+                             help="replace the lake's rows of these centers even where another warehouse published "
+                                  "them (a center's writer moved to this warehouse)")
     add_db(lake_export)
     lake_export.set_defaults(run=run_lake_export)
     return top
@@ -72,11 +75,24 @@ def add_db(command: argparse.ArgumentParser) -> None:
 
 def run_load(args) -> int:
     return loaded(lambda: pipeline.load_paths(config.warehouse_path(args.db), args.paths, args.format, progress=True,
-                                              center=args.center))
+                                              center=args.center, on_lake=print_lake))
 
 
 def run_demo(args) -> int:
-    return loaded(lambda: pipeline.build_demo(config.warehouse_path(args.db), seed=args.seed, progress=True))
+    return loaded(lambda: pipeline.build_demo(config.warehouse_path(args.db), seed=args.seed, progress=True,
+                                              on_lake=print_lake))
+
+
+def print_lake(exported) -> None:
+    """What a load's publish did in the lake: one commit, or nothing when the lake held it all already."""
+    changed = [e for e in exported if e.snapshot_id is not None]
+    if not changed:
+        print("lake: unchanged (it holds these rows already)")
+        return
+    parts = ", ".join(f"{e.table} {e.partitions} partition{'s' * (e.partitions != 1)}" if e.partitions
+                      else e.table for e in changed)
+    print(f"lake: one commit ({parts}; {config.LAKE_NAMESPACE}.loads snapshot "
+          f"{next((e.snapshot_id for e in changed if e.table == 'loads'), '-')})")
 
 
 def loaded(run) -> int:
@@ -90,8 +106,23 @@ def loaded(run) -> int:
     except BalanceError as exc:
         print(f"nothing published: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:
+        if not config.lake_configured() or not is_lake_error(exc):
+            raise
+        print(f"nothing loaded, here or in the lake: {exc}", file=sys.stderr)
+        return 2
     print_summary(results)
     return 0 if all(r.status in ("loaded", "duplicate") for r in results) else 1
+
+
+def is_lake_error(exc: Exception) -> bool:
+    """The lake refused a load's publish: its checks, a commit lost on every try, or the catalog unreachable."""
+    from pyiceberg.exceptions import CommitFailedException
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from etl.lake.export import ExportError
+
+    return isinstance(exc, (ExportError, CommitFailedException, SQLAlchemyError))
 
 
 def print_summary(results) -> None:
@@ -223,7 +254,7 @@ def run_lake_export(args) -> int:
         return 2
     db = config.warehouse_path(args.db)
     try:
-        done = export.export(catalog, db, args.center)
+        done = export.export(catalog, db, args.center, take_over=args.take_over)
     except (export.ExportError, SchemaError) as exc:
         print(f"nothing exported: {exc}", file=sys.stderr)
         return 2

@@ -71,6 +71,11 @@ class LakeNotConfigured(RuntimeError):
     """The lake's environment variables are not set."""
 
 
+def lake_configured() -> bool:
+    """Loads publish to the lake and the dashboard reads it: both lake variables are set."""
+    return bool(os.environ.get(LAKE_CATALOG_ENV) and os.environ.get(LAKE_WAREHOUSE_ENV))
+
+
 def lake_settings() -> tuple[str, str]:
     """(catalog URL, warehouse location) from $TPC_LAKE_CATALOG and $TPC_LAKE_WAREHOUSE; both are needed."""
     catalog, warehouse = os.environ.get(LAKE_CATALOG_ENV), os.environ.get(LAKE_WAREHOUSE_ENV)

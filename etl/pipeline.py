@@ -33,7 +33,7 @@ def expand(paths: list[Path]) -> list[Path]:
 
 
 def load_paths(db: Path, paths: list[Path], forced_format: str | None = None, progress: bool = False,
-               on_file=None, center: str | None = None, centers: dict | None = None):
+               on_file=None, center: str | None = None, centers: dict | None = None, on_lake=None):
     """Load every file, one transaction each, into a copy of the warehouse, then publish the copy.
 
     `center` is the center (its code in the centers view) the channels' files are for; without it, the
@@ -44,6 +44,11 @@ def load_paths(db: Path, paths: list[Path], forced_format: str | None = None, pr
     Readers (the dashboard) keep the file they opened until they reopen; the published path always holds
     a complete warehouse. Files already loaded are skipped without copying anything. Every file that
     loads is kept under raw/ beside the warehouse, so `rebuild` can make the warehouse again.
+
+    With the lake configured (config.lake_configured), the working copy's centers are written into the lake in
+    one commit before the copy is published (etl/lake/loads.py), and on_lake(exported) hears what that did; a
+    channel's file the lake already holds for its center is a duplicate, whichever writer loaded it. When the
+    lake refuses, the run raises and nothing is published, here or there.
     """
     files = expand(paths)
     # every loaded file is kept under raw/, so only a file the size of a kept one can be loaded already:
@@ -57,27 +62,41 @@ def load_paths(db: Path, paths: list[Path], forced_format: str | None = None, pr
         # read under the lock: a load that held it before us has published by now
         known = publish.loaded_hashes(db, whole_only=True)
         owner = publish.center_of_request(publish.known_centers(db), center)
+        lake = config.lake_configured()
+        if lake:
+            from etl.lake import loads as lake_loads
+
+            # the lake's own: a center's file another warehouse put there (network-wide files are still loaded
+            # here, since this warehouse's products come from them, but are not published twice)
+            in_lake = {key: found for key, found in lake_loads.held().items() if key[1] is not None}
+            hashes.update({f: file_sha256(f) for f in files if f.is_file() and f not in hashes})
         results = {}
         for f in files:
             own = centers[f] if centers and f in centers else owner
             found = known.get((hashes.get(f), None)) or known.get((hashes.get(f), own))
             if f in hashes and found:
                 results[f] = duplicate_result(f, found)
+            elif lake and (found := in_lake.get((hashes.get(f), own))):
+                results[f] = duplicate_result(f, found, "already in the lake")
         pending = [f for f in files if f not in results]
         if pending:
             with publish.working_copy(db) as work:
                 results.update(load_into(work, db, pending, forced_format, progress, on_file, hashes,
                                          {f: (centers or {}).get(f, center) for f in pending}))
+                if lake:
+                    exported = lake_loads.publish_run(work)
+                    if on_lake:
+                        on_lake(exported)
             publish.promote_pending(db)
     return [results[f] for f in files]
 
 
-def duplicate_result(path: Path, known: tuple[int, str]):
+def duplicate_result(path: Path, known: tuple[int, str], where: str = ""):
     from etl.loader import LoadResult
 
     load_id, name = known
     return LoadResult(file=path.name, status="duplicate", load_id=load_id,
-                      message=f"same content as load {load_id} ({name}); nothing to do")
+                      message=f"same content as load {load_id} ({name}{', ' + where if where else ''}); nothing to do")
 
 
 def load_into(work: Path, db: Path, files: list[Path], forced_format, progress, on_file, hashes=None,
@@ -128,6 +147,7 @@ def rebuild(db: Path, progress: bool = False) -> list:
     with publish.writer_lock(db):
         plan = rebuild_plan(db)
         with publish.working_copy(db, fresh=True) as work, staged_names(plan) as files:
+            keep_identity(db, work)
             results = load_into(work, db, files, None, progress, None,
                                 centers={f: center for f, (_, _, center) in zip(files, plan)})
             failed = [r for r in results.values() if r.status != "loaded"]
@@ -135,6 +155,26 @@ def rebuild(db: Path, progress: bool = False) -> list:
                 raise RebuildError("; ".join(f"{r.file}: {r.status} {r.message}" for r in failed))
         publish.promote_pending(db)
     return [results[f] for f in files]
+
+
+def keep_identity(db: Path, work: Path) -> None:
+    """The rebuilt warehouse is the same warehouse: it keeps its warehouse_id (the lake knows its loads by it)."""
+    from etl import warehouse
+
+    try:
+        con = warehouse.connect(db, read_only=True)
+        try:
+            found = con.execute("select value from meta where key = 'warehouse_id'").fetchone()
+        finally:
+            con.close()
+    except Exception:   # a damaged warehouse is exactly when a rebuild is wanted: it becomes a new one
+        return
+    if found:
+        con = warehouse.connect(work)
+        try:
+            con.execute("insert or replace into meta values ('warehouse_id', ?)", [found[0]])
+        finally:
+            con.close()
 
 
 def rebuild_plan(db: Path) -> list[tuple[str, Path, str | None]]:
@@ -188,14 +228,15 @@ def progress_bar(files: list[Path], enabled: bool):
 
 
 def build_demo(db: Path, seed: int | None = None, progress: bool = False, on_file=None,
-               out_dir: Path | None = None, on_write=None) -> list[LoadResult]:
+               out_dir: Path | None = None, on_write=None, on_lake=None) -> list[LoadResult]:
     """Write the seeded demo exports beside the warehouse (data/demo/ for the default one) and load them.
 
     on_write(path, written, total) follows the writing, on_file(path, index, total) the loading."""
     from etl import demo
 
     files = demo.generate(out_dir or db.parent / "demo", seed if seed is not None else demo.DEFAULT_SEED, on_write)
-    return load_paths(db, files, progress=progress, on_file=on_file, centers={f: demo.center_of(f) for f in files})
+    return load_paths(db, files, progress=progress, on_file=on_file, centers={f: demo.center_of(f) for f in files},
+                      on_lake=on_lake)
 
 
 def status(db: Path) -> str:

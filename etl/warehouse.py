@@ -93,6 +93,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(view_sql(path))
     ensure_marts(con)
     con.execute("insert or replace into meta values ('schema_version', ?)", [str(config.SCHEMA_VERSION)])
+    # who this warehouse is, for the lake's load ids (etl/lake/ids.py): made once, kept by every copy and rebuild
+    con.execute("insert into meta select 'warehouse_id', cast(uuid() as varchar) "
+                "where not exists (select 1 from meta where key = 'warehouse_id')")
 
 
 MARTS = ("sales_daily", "orders_daily", "buyers_daily")

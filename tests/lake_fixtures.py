@@ -24,7 +24,11 @@ def postgres():
 @pytest.fixture
 def lake(postgres, tmp_path, monkeypatch, request):
     """An initialised lake: a fresh catalog database and a file:// warehouse folder; the env vars point at them."""
-    name = "lake_" + "".join(c if c.isalnum() else "_" for c in request.node.name.lower())[:50]
+    import hashlib
+
+    # one database per test, parametrized ones apart: PostgreSQL cuts names at 63 bytes
+    name = ("lake_" + "".join(c if c.isalnum() else "_" for c in request.node.name.lower())[:40] + "_"
+            + hashlib.sha1(request.node.nodeid.encode()).hexdigest()[:8])
     monkeypatch.setenv(config.LAKE_CATALOG_ENV, postgres.create_database(name))
     monkeypatch.setenv(config.LAKE_WAREHOUSE_ENV, (tmp_path / "lake").as_uri())
     (tmp_path / "lake").mkdir()

@@ -6,9 +6,10 @@ warehouse's load is known by the warehouse's history key and its own id, and get
 tpc_load_id the first time it is published. The same load published again (a retry, a re-export) keeps its
 number, so the lake's rows do not change; two writers asking at once get different numbers.
 
-The history key is the warehouse's first load (its file's SHA-256 and when it started): stable across copies of
-the file and rebuilt-elsewhere-proof. Two copies of one warehouse that then loaded different files would claim
-the same (key, id) for different files; the file's SHA-256 kept with each id tells them apart and refuses.
+The history key is the warehouse's own id (meta warehouse_id, made with the warehouse and carried by its copies
+and its rebuilds), or, for a warehouse written before it had one, its first load (file SHA-256 and start). Two
+copies of one warehouse that then loaded different files would claim the same (key, id) for different files;
+the file's SHA-256 kept with each id tells them apart and refuses.
 """
 from __future__ import annotations
 
@@ -41,7 +42,12 @@ def ensure(engine: Engine) -> None:
 
 
 def history_key(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The warehouse's history key, from its first load; None for a warehouse that has loaded nothing."""
+    """The warehouse's history key; None for a warehouse that has loaded nothing."""
+    if con.execute("select count(*) from loads").fetchone()[0] == 0:
+        return None
+    own = con.execute("select value from meta where key = 'warehouse_id'").fetchone()
+    if own:
+        return own[0]
     first = con.execute("select sha256, started_at from loads order by load_id limit 1").fetchone()
     if first is None:
         return None

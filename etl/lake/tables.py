@@ -30,7 +30,8 @@ class LakeTable:
 TABLES: dict[str, LakeTable] = {
     t.name: t
     for t in (
-        LakeTable("centers", "select center, center_name, city, opened_on from centers"),
+        # the centers file is network-wide: written with the product master, never by one center's publish
+        LakeTable("centers", "select center, center_name, city, opened_on from centers", by_center=False),
         LakeTable("products", "select sku, barcode, product_name, brand, category, spec, retail_price_rmb, load_id "
                               "from products", by_center=False),
         LakeTable("targets", "select year, month, center, channel, target_rmb, load_id from targets"),
