@@ -66,10 +66,10 @@ def parser() -> argparse.ArgumentParser:
     lake_compact = lake_commands.add_parser("compact", help="rewrite each partition's small data files into few, "
                                                             "then expire old snapshots")
     lake_compact.add_argument("--table", metavar="NAME", help="only this lake table (default: every one)")
-    lake_compact.add_argument("--target-mb", type=int, help="data file size to aim for; a file below 3/4 of it is "
-                                                            "small (default: 128)")
-    lake_compact.add_argument("--retain-days", type=int, help="expire snapshots older than this, but the newest 5 "
-                                                              "(default: 7)")
+    lake_compact.add_argument("--target-mb", type=int, metavar="N",
+                              help="data file size to aim for; a file below 3/4 of it is small (default: 128)")
+    lake_compact.add_argument("--retain-days", type=int, metavar="N",
+                              help="expire snapshots older than this, but the newest 5 (default: 7)")
     lake_compact.set_defaults(run=run_lake_compact)
     return top
 

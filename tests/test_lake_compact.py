@@ -178,6 +178,8 @@ def test_small_files_are_packed_largest_first_up_to_the_target(sizes, groups):
 
 
 def test_compact_without_the_lake_or_of_an_unknown_table_exits_2(lake, monkeypatch, capsys):
+    assert main(["lake", "compact"]) == 0   # tables without a snapshot yet
+    assert capsys.readouterr().out.splitlines() == [f"tpc.{name}: nothing to compact" for name in TABLES]
     assert main(["lake", "compact", "--table", "orders"]) == 2
     assert capsys.readouterr().err.strip() == ("nothing compacted: no lake table 'orders' (the tables: centers, "
                                                "products, targets, sales, leads, rejects, loads)")
