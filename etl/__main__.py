@@ -66,6 +66,14 @@ def parser() -> argparse.ArgumentParser:
                                   "them (a center's writer moved to this warehouse)")
     add_db(lake_export)
     lake_export.set_defaults(run=run_lake_export)
+    lake_compact = lake_commands.add_parser("compact", help="rewrite each partition's small data files into few, "
+                                                            "then expire old snapshots")
+    lake_compact.add_argument("--table", metavar="NAME", help="only this lake table (default: every one)")
+    lake_compact.add_argument("--target-mb", type=int, metavar="N",
+                              help="data file size to aim for; a file below 3/4 of it is small (default: 128)")
+    lake_compact.add_argument("--retain-days", type=int, metavar="N",
+                              help="expire snapshots older than this, but the newest 5 (default: 7)")
+    lake_compact.set_defaults(run=run_lake_compact)
     return top
 
 
@@ -262,6 +270,23 @@ def run_lake_export(args) -> int:
         what = (f"unchanged, {e.rows:,} rows" if e.snapshot_id is None
                 else f"{e.rows_before:,} rows replaced by {e.rows:,} (snapshot {e.snapshot_id})")
         print(f"{config.LAKE_NAMESPACE}.{e.table}: {what}")
+    return 0
+
+
+def run_lake_compact(args) -> int:
+    from etl.lake import compact
+
+    catalog = lake_catalog()
+    if catalog is None:
+        return 2
+    try:
+        settings = {"target_mb": args.target_mb, "retain_days": args.retain_days}
+        done = compact.compact(catalog, args.table, **{k: v for k, v in settings.items() if v is not None})
+    except compact.CompactError as exc:
+        print(f"nothing compacted: {exc}", file=sys.stderr)
+        return 2
+    for c in done:
+        print(f"{config.LAKE_NAMESPACE}.{c.table}: {compact.described(c)}")
     return 0
 
 

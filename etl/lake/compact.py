@@ -1,0 +1,239 @@
+"""`lake compact`: each lake table's small data files rewritten, per partition, into few; then old snapshots expired."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from uuid import uuid4
+
+import pyarrow as pa
+from pyiceberg.catalog import Catalog
+from pyiceberg.exceptions import CommitFailedException, ValidationException
+from pyiceberg.expressions import AlwaysTrue
+from pyiceberg.manifest import DataFile, ManifestEntryStatus
+from pyiceberg.table import FileScanTask, Table, TableProperties
+from pyiceberg.table.snapshots import Snapshot
+
+from etl.lake.catalog import identifier
+from etl.lake.tables import TABLES
+
+TARGET_MB = 128
+SMALL_FRACTION = 0.75   # a file below 3/4 of the target is small (Iceberg's own default for min-file-size-bytes)
+RETAIN_DAYS = 7
+RETAIN_LAST = 5         # the newest snapshots kept however old they are (the current one among them)
+COMMIT_TRIES = 5        # another writer changed the table first: plan again on the table as it now stands
+
+
+class CompactError(RuntimeError):
+    """Nothing can be compacted (an unknown table, a lake without its tables, a setting out of range)."""
+
+
+@dataclass(frozen=True)
+class Compacted:
+    table: str
+    files: int              # small data files rewritten
+    partitions: int         # the partitions they were in
+    files_after: int        # the data files written in their place
+    snapshot_id: int | None  # the rewrite's snapshot; None when there was nothing to compact
+    expired: int            # snapshots expired
+    deleted: int            # files that only expired snapshots referred to, deleted
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    files: int
+    partitions: int
+    files_after: int
+    snapshot_id: int
+
+
+def compact(catalog: Catalog, table: str | None = None, target_mb: int = TARGET_MB, retain_days: int = RETAIN_DAYS,
+            retain_last: int = RETAIN_LAST, now: dt.datetime | None = None) -> list[Compacted]:
+    """Compact every lake table (or `table`), one rewrite commit per table, then expire its old snapshots."""
+    names = checked(catalog, table, target_mb, retain_days, retain_last)
+    now = now or dt.datetime.now(dt.UTC)
+    return [compact_table(catalog, name, target_mb * 1024 * 1024, retain_days, retain_last, now) for name in names]
+
+
+def described(done: Compacted) -> str:
+    """What compacting the table did, as `lake compact` prints it."""
+    what = ("nothing to compact" if done.snapshot_id is None else
+            f"{done.files:,} files in {done.partitions:,} partitions compacted into {done.files_after:,} "
+            f"(snapshot {done.snapshot_id})")
+    if done.expired:
+        what += f"; {done.expired:,} snapshots expired, {done.deleted:,} files no longer referred to deleted"
+    return what
+
+
+def checked(catalog: Catalog, table: str | None, target_mb: int, retain_days: int, retain_last: int) -> list[str]:
+    """The tables to compact; CompactError when one is unknown or missing, or a setting is out of range."""
+    if target_mb < 1 or retain_days < 0 or retain_last < 1:
+        raise CompactError("--target-mb must be at least 1, --retain-days at least 0, the snapshots kept at least 1")
+    if table is not None and table not in TABLES:
+        raise CompactError(f"no lake table {table!r} (the tables: {', '.join(TABLES)})")
+    names = [table] if table is not None else list(TABLES)
+    missing = [name for name in names if not catalog.table_exists(identifier(name))]
+    if missing:
+        raise CompactError(f"the lake has no table {', '.join(missing)}: run python -m etl lake init first")
+    return names
+
+
+def compact_table(catalog: Catalog, name: str, target_bytes: int, retain_days: int, retain_last: int,
+                  now: dt.datetime) -> Compacted:
+    done = rewrite(catalog, name, target_bytes)
+    expired, deleted = expire(catalog, name, retain_days, retain_last, now)
+    if done is None:
+        return Compacted(name, 0, 0, 0, None, expired, deleted)
+    return Compacted(name, done.files, done.partitions, done.files_after, done.snapshot_id, expired, deleted)
+
+
+def rewrite(catalog: Catalog, name: str, target_bytes: int) -> Rewrite | None:
+    """Rewrite the table's groups of small files in one commit; None when there is no group (and no commit)."""
+    for attempt in range(COMMIT_TRIES):
+        table = catalog.load_table(identifier(name))
+        groups = small_file_groups(table, target_bytes)
+        if not groups:
+            return None
+        new = [data_file for group in groups for data_file in written(table, group)]
+        old = [data_file for group in groups for data_file in group]
+        try:
+            snapshot_id = replace_files(table, old, new, {"tpc.compact.target-bytes": str(target_bytes)})
+        except (CommitFailedException, ValidationException):
+            # pyiceberg retried and found the files it was to remove changed (or lost the race once more): the
+            # new files are referred to by no snapshot, so they go, and the groups are planned again
+            discard(table, new)
+            if attempt == COMMIT_TRIES - 1:
+                raise
+            continue
+        return Rewrite(len(old), len({data_file.partition for data_file in old}), len(new), snapshot_id)
+    raise AssertionError("unreachable")
+
+
+def small_file_groups(table: Table, target_bytes: int) -> list[list[DataFile]]:
+    """Per partition of the current snapshot, its small data files packed into groups of at most the target's
+    bytes; only groups of two files or more (a file alone is not rewritten)."""
+    by_partition: dict = defaultdict(list)
+    spec_id = table.spec().spec_id
+    for task in table.scan().plan_files():
+        data_file = task.file
+        # a file of an older partition spec, or with row deletes, is left as it is
+        if (data_file.spec_id == spec_id and not task.delete_files
+                and data_file.file_size_in_bytes < SMALL_FRACTION * target_bytes):
+            by_partition[data_file.partition].append(data_file)
+    return [group for files in by_partition.values() for group in packed(files, target_bytes) if len(group) > 1]
+
+
+def packed(files: list[DataFile], target_bytes: int) -> list[list[DataFile]]:
+    """First fit, largest first: groups whose files' sizes add up to at most target_bytes."""
+    groups: list[list[DataFile]] = []
+    sizes: list[int] = []
+    for data_file in sorted(files, key=lambda f: (-f.file_size_in_bytes, f.file_path)):
+        fits = next((i for i, size in enumerate(sizes) if size + data_file.file_size_in_bytes <= target_bytes), None)
+        if fits is None:
+            groups.append([data_file])
+            sizes.append(data_file.file_size_in_bytes)
+        else:
+            groups[fits].append(data_file)
+            sizes[fits] += data_file.file_size_in_bytes
+    return groups
+
+
+def rows_of(table: Table, files: list[DataFile]) -> pa.Table:
+    """Every row of the files, as the table's current schema reads them."""
+    from pyiceberg.io.pyarrow import ArrowScan
+
+    scan = ArrowScan(table.metadata, table.io, table.schema(), AlwaysTrue())
+    # a list: ArrowScan reads its tasks twice (for their delete files, then for their rows)
+    rows = scan.to_table([FileScanTask(data_file) for data_file in files]).cast(table.schema().as_arrow())
+    if rows.num_rows != sum(data_file.record_count for data_file in files):
+        raise RuntimeError(f"read {rows.num_rows} rows of files that hold {sum(f.record_count for f in files)}")
+    return rows
+
+
+def written(table: Table, group: list[DataFile]) -> list[DataFile]:
+    """The group's rows written as one new data file of its partition (not committed yet)."""
+    from pyiceberg.io.pyarrow import _dataframe_to_data_files
+
+    rows = rows_of(table, group)
+    if not rows.num_rows:
+        return []
+    # pyiceberg splits a write by in-memory bytes; the group already fits the target on disk, so one file
+    one_file = {**table.metadata.properties, TableProperties.WRITE_TARGET_FILE_SIZE_BYTES: str(2 * rows.nbytes + 1)}
+    metadata = table.metadata.model_copy(update={"properties": one_file})
+    return list(_dataframe_to_data_files(table_metadata=metadata, df=rows, io=table.io, write_uuid=uuid4()))
+
+
+def replace_files(table: Table, old: list[DataFile], new: list[DataFile], properties: dict[str, str]) -> int:
+    """One overwrite commit that removes exactly the old files and adds the new ones; its snapshot id.
+
+    Removing files by name, not rows by a filter, keeps a file another writer added meanwhile; pyiceberg redoes
+    a commit that lost the race on the new state, and refuses it when an old file is gone or files were added."""
+    with table.transaction() as tx:
+        with tx.update_snapshot(snapshot_properties=properties).overwrite() as files:
+            for data_file in old:
+                files.delete_data_file(data_file)
+            for data_file in new:
+                files.append_data_file(data_file)
+    return table.current_snapshot().snapshot_id
+
+
+def discard(table: Table, files: list[DataFile]) -> None:
+    for data_file in files:
+        table.io.delete(data_file.file_path)
+
+
+def expire(catalog: Catalog, name: str, retain_days: int, retain_last: int, now: dt.datetime) -> tuple[int, int]:
+    """Expire the table's snapshots older than retain_days but the newest retain_last and the branch and tag
+    heads; then delete the files only they referred to. (snapshots expired, files deleted)"""
+    for attempt in range(COMMIT_TRIES):
+        table = catalog.load_table(identifier(name))
+        old = expirable(table, now - dt.timedelta(days=retain_days), retain_last)
+        if not old:
+            return 0, 0
+        try:
+            table.maintenance.expire_snapshots().by_ids([snapshot.snapshot_id for snapshot in old]).commit()
+        except CommitFailedException:
+            if attempt == COMMIT_TRIES - 1:
+                raise
+            continue
+        return len(old), delete_unreferenced(catalog.load_table(identifier(name)), old)
+    raise AssertionError("unreachable")
+
+
+def expirable(table: Table, cutoff: dt.datetime, retain_last: int) -> list[Snapshot]:
+    newest_first = sorted(table.metadata.snapshots, key=lambda s: (s.timestamp_ms, s.sequence_number), reverse=True)
+    heads = {ref.snapshot_id for ref in table.metadata.refs.values()}
+    cutoff_ms = int(cutoff.timestamp() * 1000)
+    return [s for s in newest_first[retain_last:] if s.timestamp_ms < cutoff_ms and s.snapshot_id not in heads]
+
+
+def delete_unreferenced(table: Table, expired: list[Snapshot]) -> int:
+    """Delete the manifest lists, manifests and data files the expired snapshots referred to that no snapshot the
+    table still has reads (the table is read after the expiry commit, so a commit since counts); the number deleted.
+
+    A data file counts as read when a kept manifest lists it as live (added or existing): one only marked removed
+    there is read by none of them. Only files under the table's own folder are deleted."""
+    entries: dict[str, list[tuple[str, bool]]] = {}
+    kept = referenced(table, table.metadata.snapshots, entries, live_only=True)
+    folder = table.metadata.location.rstrip("/") + "/"
+    gone = sorted(path for path in referenced(table, expired, entries, live_only=False) - kept
+                  if path.startswith(folder))
+    for path in gone:
+        table.io.delete(path)
+    return len(gone)
+
+
+def referenced(table: Table, snapshots: list[Snapshot], entries: dict[str, list[tuple[str, bool]]],
+               live_only: bool) -> set[str]:
+    """The snapshots' manifest lists, manifests and data files (entries: each manifest's (data file, live), a cache)."""
+    paths: set[str] = set()
+    for snapshot in snapshots:
+        paths.add(snapshot.manifest_list)
+        for manifest in snapshot.manifests(table.io):
+            if manifest.manifest_path not in entries:
+                entries[manifest.manifest_path] = [
+                    (entry.data_file.file_path, entry.status != ManifestEntryStatus.DELETED)
+                    for entry in manifest.fetch_manifest_entry(table.io, discard_deleted=False)]
+            paths.add(manifest.manifest_path)
+            paths |= {path for path, live in entries[manifest.manifest_path] if live or not live_only}
+    return paths
