@@ -152,3 +152,16 @@ def test_an_unreadable_secrets_toml_exits_2_naming_it(s3_lake, capsys):
     config.SECRETS_FILE.write_text("[lake\n", encoding="utf-8")
     assert main(["lake", "init"]) == 2
     assert capsys.readouterr().err.startswith(f"{config.SECRETS_FILE} is not valid TOML: ")
+
+
+def test_a_missing_bucket_or_an_unreachable_server_exits_2_before_anything_is_written(s3_lake, monkeypatch, capsys):
+    monkeypatch.setenv(config.LAKE_WAREHOUSE_ENV, "s3://tpc-no-such-bucket/warehouse")
+    assert main(["lake", "init"]) == 2
+    assert capsys.readouterr().err == (f"the lake's bucket tpc-no-such-bucket does not exist at "
+                                       f"{s3_lake.server.endpoint}: create it first\n")
+    closed = f"http://127.0.0.1:{s3.free_port()}"
+    monkeypatch.setenv(config.LAKE_WAREHOUSE_ENV, s3_lake.warehouse)
+    monkeypatch.setenv("TPC_LAKE_S3_ENDPOINT", closed)
+    assert main(["lake", "init"]) == 2
+    assert capsys.readouterr().err.startswith(f"the lake's bucket {s3_lake.bucket} cannot be reached at {closed}: ")
+    assert s3_lake.objects() == []

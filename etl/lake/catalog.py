@@ -13,10 +13,14 @@ from etl import config
 def open_catalog() -> SqlCatalog:
     """The catalog named by $TPC_LAKE_CATALOG, its tables' files under $TPC_LAKE_WAREHOUSE (a folder, or s3://).
 
-    Raises config.LakeNotConfigured when either is unset, or an s3:// warehouse's region or key pair is. SqlCatalog
-    creates its two bookkeeping tables (iceberg_tables, iceberg_namespace_properties) in the database on first use."""
+    Raises config.LakeNotConfigured when either is unset, or an s3:// warehouse's region or key pair is, or its
+    bucket does not answer. SqlCatalog creates its two bookkeeping tables (iceberg_tables,
+    iceberg_namespace_properties) in the database on first use."""
     uri, warehouse = config.lake_settings()
-    return SqlCatalog(config.LAKE_NAMESPACE, uri=uri, warehouse=warehouse, **file_io_properties(warehouse))
+    properties = file_io_properties(warehouse)
+    if properties:
+        check_bucket(warehouse, properties)
+    return SqlCatalog(config.LAKE_NAMESPACE, uri=uri, warehouse=warehouse, **properties)
 
 
 def file_io_properties(warehouse: str) -> dict[str, str]:
@@ -37,6 +41,22 @@ def file_io_properties(warehouse: str) -> dict[str, str]:
         # bucket.host name that needs DNS
         properties |= {S3_ENDPOINT: s3.endpoint, S3_FORCE_VIRTUAL_ADDRESSING: "false"}
     return properties
+
+
+def check_bucket(warehouse: str, properties: dict[str, str]) -> None:
+    """Raise config.LakeNotConfigured unless the s3:// warehouse's bucket answers: a missing bucket or a server
+    that cannot be reached is a setting to fix, said before any command starts writing."""
+    from pyarrow.fs import FileType
+    from pyiceberg.io.pyarrow import PyArrowFileIO
+
+    bucket = urlsplit(warehouse).netloc
+    where = properties.get(S3_ENDPOINT, "AWS S3")
+    try:
+        found = PyArrowFileIO(properties).fs_by_scheme("s3", bucket).get_file_info(bucket).type
+    except OSError as exc:
+        raise config.LakeNotConfigured(f"the lake's bucket {bucket} cannot be reached at {where}: {exc}") from exc
+    if found == FileType.NotFound:
+        raise config.LakeNotConfigured(f"the lake's bucket {bucket} does not exist at {where}: create it first")
 
 
 def identifier(table: str) -> tuple[str, str]:
