@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import secrets
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +25,16 @@ BUYER_KEY_SECRET = "buyer_key"
 LAKE_CATALOG_ENV = "TPC_LAKE_CATALOG"
 LAKE_WAREHOUSE_ENV = "TPC_LAKE_WAREHOUSE"
 LAKE_NAMESPACE = "tpc"
+# An s3:// warehouse (an AWS S3 bucket, or an S3-compatible server's): each setting from its environment variable,
+# else from the [lake] table of secrets.toml, never from the repo. Field of LakeS3: (env var, key in [lake]).
+LAKE_SECRETS_TABLE = "lake"
+LAKE_S3_SETTINGS = {
+    "endpoint": ("TPC_LAKE_S3_ENDPOINT", "s3_endpoint"),
+    "region": ("AWS_REGION", "s3_region"),
+    "access_key_id": ("AWS_ACCESS_KEY_ID", "s3_access_key_id"),
+    "secret_access_key": ("AWS_SECRET_ACCESS_KEY", "s3_secret_access_key"),
+}
+LAKE_S3_OPTIONAL = ("endpoint",)   # unset: AWS S3 itself
 
 # Bump when schema.sql or the views change shape; the dashboard refuses an older warehouse.
 SCHEMA_VERSION = 6
@@ -68,7 +79,7 @@ def buyer_key(secrets_file: Path = SECRETS_FILE, create: bool = True) -> bytes:
 
 
 class LakeNotConfigured(RuntimeError):
-    """The lake's environment variables are not set."""
+    """A setting the lake needs is not set (or secrets.toml cannot be read); the message names it."""
 
 
 def lake_configured() -> bool:
@@ -83,5 +94,40 @@ def lake_settings() -> tuple[str, str]:
     if missing:
         raise LakeNotConfigured(
             f"no lake configured: set {' and '.join(missing)} (the catalog, a SQLAlchemy URL such as "
-            f"postgresql+psycopg://tpc@127.0.0.1:5432/tpc; the warehouse, a file:///… folder)")
+            f"postgresql+psycopg://tpc@127.0.0.1:5432/tpc; the warehouse, a file:///… folder or s3://bucket/prefix)")
     return catalog, warehouse
+
+
+@dataclass(frozen=True)
+class LakeS3:
+    """Where and as whom an s3:// warehouse's bucket is reached."""
+    endpoint: str | None     # an S3-compatible server's URL, e.g. http://127.0.0.1:9000; None for AWS S3
+    region: str              # required: without it pyiceberg would ask AWS for the bucket's region
+    access_key_id: str
+    secret_access_key: str
+
+
+def lake_s3(secrets_file: Path | None = None) -> LakeS3:
+    """The s3:// warehouse's endpoint, region and key pair: each its environment variable, else its key in the
+    [lake] table of secrets.toml. Raises LakeNotConfigured naming every one that is missing."""
+    secrets_file = secrets_file or SECRETS_FILE
+    stored = lake_secrets(secrets_file)
+    found = {field: os.environ.get(env) or stored.get(key) for field, (env, key) in LAKE_S3_SETTINGS.items()}
+    missing = [f"{env} (or {key} in [{LAKE_SECRETS_TABLE}] of {secrets_file})"
+               for field, (env, key) in LAKE_S3_SETTINGS.items() if not found[field] and field not in LAKE_S3_OPTIONAL]
+    if missing:
+        raise LakeNotConfigured(f"the s3:// lake warehouse needs {', '.join(missing)}")
+    return LakeS3(**{field: str(value) if value else None for field, value in found.items()})
+
+
+def lake_secrets(secrets_file: Path) -> dict:
+    """The [lake] table of secrets.toml ({} when the file or the table is not there)."""
+    if not secrets_file.exists():
+        return {}
+    try:
+        table = tomllib.loads(secrets_file.read_text(encoding="utf-8")).get(LAKE_SECRETS_TABLE, {})
+    except tomllib.TOMLDecodeError as exc:
+        raise LakeNotConfigured(f"{secrets_file} is not valid TOML: {exc}") from exc
+    if not isinstance(table, dict):
+        raise LakeNotConfigured(f"{LAKE_SECRETS_TABLE} in {secrets_file} must be a table: [{LAKE_SECRETS_TABLE}]")
+    return table
