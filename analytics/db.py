@@ -101,7 +101,7 @@ _readers_lock = threading.Lock()
 
 def reader(path: Path | None = None) -> Reader:
     """The process-wide reader of a warehouse path."""
-    path = Path(path or config.warehouse_path()).resolve()
+    path = Path(path or config.read_path()).resolve()
     with _readers_lock:
         if path not in _readers:
             _readers[path] = Reader(path)

@@ -50,6 +50,15 @@ def data_span() -> tuple[dt.date, dt.date] | None:
     return pd.Timestamp(row.at[0, "first"]).date(), pd.Timestamp(row.at[0, "last"]).date()
 
 
+def lake_snapshot() -> tuple[str, pd.Timestamp] | None:
+    """(snapshot id, commit time) of the lake snapshot the read cache holds; None when reading a warehouse."""
+    row = query("select max(value) filter (where key = 'lake_snapshot_id') as id, "
+                "max(value) filter (where key = 'lake_committed_at') as at from meta")
+    if row.empty or not row.at[0, "id"]:
+        return None
+    return row.at[0, "id"], pd.Timestamp(row.at[0, "at"])
+
+
 def freshness() -> pd.DataFrame:
     """Per channel (in the registry's order): the last day with a sale, and when its last file was loaded."""
     centers, params = center_where()

@@ -115,22 +115,14 @@ def loaded(run) -> int:
         print(f"nothing published: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:
-        if not config.lake_configured() or not is_lake_error(exc):
+        from etl.lake.loads import is_refusal
+
+        if not config.lake_configured() or not is_refusal(exc):
             raise
         print(f"nothing loaded, here or in the lake: {exc}", file=sys.stderr)
         return 2
     print_summary(results)
     return 0 if all(r.status in ("loaded", "duplicate") for r in results) else 1
-
-
-def is_lake_error(exc: Exception) -> bool:
-    """The lake refused a load's publish: its checks, a commit lost on every try, or the catalog unreachable."""
-    from pyiceberg.exceptions import CommitFailedException
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from etl.lake.export import ExportError
-
-    return isinstance(exc, (ExportError, CommitFailedException, SQLAlchemyError))
 
 
 def print_summary(results) -> None:

@@ -82,6 +82,25 @@ class LakeNotConfigured(RuntimeError):
     """A setting the lake needs is not set (or secrets.toml cannot be read); the message names it."""
 
 
+LAKE_CACHE_ENV = "TPC_LAKE_CACHE"
+LAKE_REFRESH_ENV = "TPC_LAKE_REFRESH_SECONDS"
+
+
+def lake_cache_path() -> Path:
+    """A dashboard server's read cache of the lake: $TPC_LAKE_CACHE, else data/lake-cache.duckdb."""
+    return Path(os.environ.get(LAKE_CACHE_ENV) or DATA_DIR / "lake-cache.duckdb")
+
+
+def lake_refresh_seconds() -> float:
+    """How often a dashboard server asks the catalog whether the lake moved ($TPC_LAKE_REFRESH_SECONDS, 5)."""
+    return float(os.environ.get(LAKE_REFRESH_ENV) or 5)
+
+
+def read_path() -> Path:
+    """What the dashboard reads: the lake's read cache when the lake is configured, else the warehouse."""
+    return lake_cache_path() if lake_configured() else warehouse_path()
+
+
 def lake_configured() -> bool:
     """Loads publish to the lake and the dashboard reads it: both lake variables are set."""
     return bool(os.environ.get(LAKE_CATALOG_ENV) and os.environ.get(LAKE_WAREHOUSE_ENV))

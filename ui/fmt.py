@@ -86,6 +86,16 @@ def day(value) -> str:
     return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)[:10]
 
 
+def moment(value) -> str:
+    """A commit time, to the minute, in UTC (said: servers in many places read one lake)."""
+    if missing(value):
+        return "–"
+    stamp = value if isinstance(value, dt.datetime) else value.to_pydatetime()
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(dt.UTC)
+    return stamp.strftime("%Y-%m-%d %H:%M UTC")
+
+
 def metric_value(value, unit: str) -> str:
     if unit == "money":
         return money(value)

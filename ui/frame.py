@@ -44,8 +44,10 @@ def require_router() -> None:
 
 def ensure_warehouse() -> None:
     """Build the demo warehouse on first start; stop the page with a clear message if it can't be read."""
-    path = config.warehouse_path()
-    if not path.exists():
+    path = config.read_path()
+    if config.lake_configured():
+        follow_lake(path)
+    elif not path.exists():
         build_demo(path)
     try:
         reader().connection()
@@ -54,6 +56,26 @@ def ensure_warehouse() -> None:
         st.error(t(f"error.{exc.kind}", path=str(path)))
         st.caption(safe.markdown(exc.detail))
         st.stop()
+
+
+def follow_lake(path) -> None:
+    """A server on the lake: build its read cache on first start, then keep it to the lake's current snapshot."""
+    from analytics import lake
+
+    current = lake.refresher(path)
+    try:
+        if not path.exists():
+            with st.spinner(t("startup.lake")):
+                current.ensure_built()
+        else:
+            current.ensure_built()
+            current.keep_fresh()
+    except Exception as exc:   # the catalog or the bucket unreachable: an old cache is still read, else stop
+        log.warning("lake unavailable: %s", exc)
+        if not path.exists():
+            st.error(t("error.lake"))
+            st.caption(safe.markdown(str(exc).splitlines()[0]))
+            st.stop()
 
 
 WRITE_SHARE = 0.35   # of the first start's bar: writing the demo exports takes about a third of the build
@@ -98,7 +120,11 @@ def as_of_line() -> None:
         return
     parts = [f"{t('channel.' + row.channel)} {fmt.day(row.last_sale)}" for row in fresh.itertuples() if row.last_sale is not None]
     latest = max(fresh["last_sale"].dropna()) if fresh["last_sale"].notna().any() else None
-    st.caption(t("asof.line", date=fmt.day(latest), channels=" · ".join(parts)))
+    line = t("asof.line", date=fmt.day(latest), channels=" · ".join(parts))
+    snapshot = queries.lake_snapshot()
+    if snapshot is not None:
+        line += " · " + t("asof.lake", snapshot=snapshot[0], at=fmt.moment(snapshot[1]))
+    st.caption(line)
 
 
 def analyst_page(title_key: str):

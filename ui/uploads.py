@@ -120,7 +120,18 @@ def preview_and_confirm(files, center: str | None = None) -> None:
     loadable = [p for p, (r, _) in zip(paths, outcomes) if r.status == "loaded" and may_load(r)]
     if st.button(t("data.confirm", files=len(loadable)), type="primary", disabled=not loadable, key="confirm_load"):
         with st.spinner(t("data.loading")):
-            results = pipeline.load_paths(db, loadable, center=center)   # each file that loads is kept under data/raw/
+            try:
+                results = pipeline.load_paths(db, loadable, center=center)   # each file that loads is kept under data/raw/
+            except Exception as exc:
+                if not lake_refused(exc):
+                    raise
+                st.error(t("data.lake_refused"))
+                st.code(str(exc), language=None)   # names and codes from the data: text, not Markdown
+                return
+            if config.lake_configured():   # the uploader sees the files in the lake at once, not a refresh later
+                from analytics import lake
+
+                lake.refresher().keep_fresh(wait=True)
         discard(paths)
         st.cache_data.clear()
         # the page is drawn again at once, so its "data as of" line and every figure show the new files; the
@@ -172,3 +183,11 @@ def summary(outcomes) -> pd.DataFrame:
         t("col.amount_read"): (r.amounts or {}).get("read"),
         t("col.amount_loaded"): (r.amounts or {}).get("loaded"),
     } for r, _ in outcomes])
+
+
+def lake_refused(exc: Exception) -> bool:
+    if not config.lake_configured():
+        return False
+    from etl.lake.loads import is_refusal
+
+    return is_refusal(exc)

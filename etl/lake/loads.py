@@ -47,3 +47,13 @@ def publish_run(work: Path, catalog=None) -> list[export.Exported]:
         return export.publish(catalog, con, scope, properties={"tpc.operation": "load"})
     finally:
         con.close()
+
+
+def is_refusal(exc: Exception) -> bool:
+    """The lake refused a load's publish: its checks, a commit lost on every try, or the catalog unreachable."""
+    from pyiceberg.exceptions import CommitFailedException
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from etl import config
+
+    return isinstance(exc, (export.ExportError, CommitFailedException, SQLAlchemyError, config.LakeNotConfigured))

@@ -1,0 +1,117 @@
+"""A dashboard server's read cache of the lake: one local DuckDB file of the lake's current snapshot, and its marts.
+
+A server behind a load balancer keeps nothing of its own: it reads the lake's tables at their current snapshots into
+a new file beside the old one, builds the marts there with the embedded warehouse's own SQL (etl/sql/marts), and
+renames it over the old one, which the dashboard's reader then reopens (analytics/db.py). The file holds the
+warehouse's schema, so every query, role limit and page works on it unchanged; the relations the dashboard reads
+(sales, leads, products, centers, targets) are tables of the lake's rows there instead of views over source tables.
+
+The lake's version is the metadata location of each of its tables, read from the catalog in one query (cheap
+enough to ask every few seconds); the cache records the version it was built from, so a server knows when it is
+behind, and names its snapshot (the loads table's) in the dashboard's freshness line.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import text
+
+from etl import config, warehouse
+from etl.lake.catalog import identifier, open_catalog
+from etl.lake.tables import TABLES
+from etl.publish import fsync_dir
+
+TRIES = 4   # a commit landed while the tables were read: read them again
+
+
+class LakeEmpty(RuntimeError):
+    """The lake has no tables yet (python -m etl lake init)."""
+
+
+@dataclass(frozen=True)
+class Version:
+    key: str                 # digest of every table's metadata location: changes with any commit
+    snapshot_id: int | None  # the loads table's current snapshot: what the freshness line names
+    committed_at: dt.datetime | None
+
+
+def version(catalog) -> str:
+    """The lake's version key (one catalog query)."""
+    with catalog.engine.connect() as conn:
+        rows = conn.execute(text("select table_name, metadata_location from iceberg_tables "
+                                 "where catalog_name = :catalog and table_namespace = :namespace order by table_name"),
+                            {"catalog": catalog.name, "namespace": config.LAKE_NAMESPACE}).fetchall()
+    return hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+
+
+def built_version(path: Path) -> str | None:
+    """The lake version a cache file was built from; None when there is no cache (or it is not one)."""
+    if not path.exists():
+        return None
+    con = warehouse.connect(path, read_only=True)
+    try:
+        row = con.execute("select value from meta where key = 'lake_version'").fetchone()
+        return row[0] if row else None
+    finally:
+        con.close()
+
+
+def build(path: Path, catalog=None) -> Version:
+    """Write the cache of the lake's current snapshot at `path` (a new file renamed over the old one)."""
+    catalog = catalog or open_catalog()
+    missing = [name for name in TABLES if not catalog.table_exists(identifier(name))]
+    if missing:
+        raise LakeEmpty(f"the lake has no table {', '.join(missing)}: run python -m etl lake init")
+    for _ in range(TRIES):
+        before = version(catalog)
+        tables = {name: catalog.load_table(identifier(name)) for name in TABLES}
+        scans = {name: table.scan().to_arrow() for name, table in tables.items()}
+        if version(catalog) == before:
+            break
+    else:
+        raise RuntimeError(f"the lake changed {TRIES} times while it was read; try again")
+    snapshot = tables["loads"].current_snapshot()
+    found = Version(before, snapshot.snapshot_id if snapshot else None,
+                    dt.datetime.fromtimestamp(snapshot.timestamp_ms / 1000, dt.UTC) if snapshot else None)
+    work = path.with_name(f".{path.name}.building-{os.getpid()}")
+    work.unlink(missing_ok=True)
+    try:
+        write(work, scans, found)
+        os.replace(work, path)
+        fsync_dir(path.parent)
+    finally:
+        work.unlink(missing_ok=True)
+        work.with_name(work.name + ".wal").unlink(missing_ok=True)
+    return found
+
+
+# the dashboard's relations that are views over source tables in a warehouse: here, the lake's rows as tables
+AS_TABLES = ("sales", "leads", "products", "centers", "targets")
+
+
+def write(work: Path, scans: dict, found: Version) -> None:
+    work.parent.mkdir(parents=True, exist_ok=True)
+    con = warehouse.connect(work)
+    try:
+        for name, rows in scans.items():
+            con.register(f"lake_{name}", rows)
+        for name in AS_TABLES:
+            con.execute(f"drop view {name}")
+            con.execute(f"create table {name} as select * from lake_{name}")
+        # brands and barcode_conflicts read the product master itself
+        con.execute("insert into product_master by name select * from lake_products")
+        con.execute("insert into loads by name select * from lake_loads")
+        con.execute("insert into rejects by name select * exclude (center) from lake_rejects")
+        warehouse.build_marts(con)
+        con.executemany("insert or replace into meta values (?, ?)", [
+            ("lake_version", found.key), ("lake_snapshot_id", str(found.snapshot_id or "")),
+            ("lake_committed_at", found.committed_at.isoformat() if found.committed_at else "")])
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    with open(work, "rb+") as fh:
+        os.fsync(fh.fileno())

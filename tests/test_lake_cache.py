@@ -1,0 +1,137 @@
+"""The dashboard on the lake (issue 14): a server's read cache built from the lake's current snapshot gives every
+page the embedded warehouse's figures, names its snapshot, follows a new one within one refresh, and keeps a
+reader limited to a center to that center. A real throwaway PostgreSQL catalog and a file:// lake."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from apptest import metrics, no_errors, open_page
+from conftest import KEY, POS_NJ, write_csv
+from etl import config, pipeline
+from test_auth import signed_in
+from test_centers_pages import LIN
+
+pytest.importorskip("pyiceberg")
+
+from analytics import lake as lake_reader  # noqa: E402
+from etl.lake import cache, export  # noqa: E402
+
+PAGES = ["overview", "annual", "network", "channels", "brands", "leads", "data"]
+
+
+def figures(at) -> dict:
+    """What a page shows as figures: its cards (label, value, delta, help), its tables' cells, and its captions
+    but the lake's snapshot named in the freshness line."""
+    return {
+        "cards": [(m.label, m.value, m.delta, m.help) for m in at.metric],
+        "tables": [frame.value.astype(str).values.tolist() for frame in at.dataframe],
+        "captions": [c.value.split(" · lake snapshot ")[0] for c in at.caption],
+        "markdown": [m.value for m in at.markdown],
+    }
+
+
+@pytest.fixture
+def on_lake(lake, tmp_path, monkeypatch):
+    """The dashboard reads the lake through a cache in tmp; TPC_DB no longer says what it reads."""
+    monkeypatch.setenv(config.LAKE_CACHE_ENV, str(tmp_path / "cache" / "lake-cache.duckdb"))
+    monkeypatch.setenv("TPC_BUYER_KEY", KEY.decode())
+    return lake
+
+
+def test_every_page_gives_the_same_figures_from_the_lake_as_from_the_warehouse(demo_build, lake, tmp_path,
+                                                                               monkeypatch):
+    """The demo exported into the lake: each page drawn from the warehouse, then from a server's cache of the lake."""
+    db = demo_build[1]
+    export.export(lake, db)
+    monkeypatch.setenv("TPC_DB", str(db))
+    monkeypatch.setenv(config.LAKE_CACHE_ENV, str(tmp_path / "lake-cache.duckdb"))
+    shown = {}
+    for source in ("warehouse", "lake"):
+        with monkeypatch.context() as env:
+            if source == "warehouse":
+                env.delenv(config.LAKE_CATALOG_ENV)
+            for page in PAGES:
+                at = open_page(page, year="2020", view="history")
+                assert no_errors(at), (source, page)
+                shown[source, page] = figures(at)
+    differ = [page for page in PAGES if shown["lake", page] != shown["warehouse", page]]
+    assert differ == []
+    assert [page for page in PAGES if not (shown["lake", page]["cards"] or shown["lake", page]["tables"])] == []
+    assert ("Storefront sales reached **RMB 30M**; **214** companies came to negotiate at professional exhibitions, "
+            "with deals of **RMB 2.24M**; on Tmall, **13** Taiwanese brands sold **48** products online."
+            in shown["lake", "annual"]["markdown"])
+
+
+def test_the_freshness_line_names_the_snapshot_and_a_new_one_shows_within_one_refresh(on_lake, centers_warehouse,
+                                                                                       tmp_path, monkeypatch):
+    export.export(on_lake, centers_warehouse)
+    monkeypatch.setenv(config.LAKE_REFRESH_ENV, "0")
+    at = open_page("overview", center="NJ", year="2020", period="year")
+    assert no_errors(at)
+    assert metrics(at)["Net revenue"] == "RMB 300.00"
+    first = on_lake.load_table(("tpc", "loads")).current_snapshot()
+    assert f"lake snapshot {first.snapshot_id} (" in at.caption[0].value, at.caption[0].value
+    # NJ's writer loads March (a copy of its warehouse that publishes to the lake): one 100.00 receipt more
+    nj = tmp_path / "nj" / "warehouse.duckdb"
+    nj.parent.mkdir()
+    nj.write_bytes(centers_warehouse.read_bytes())
+    receipt = ["S20200301-0001", "2020-03-01 11:00:00", "TW-A003", "牛轧糖", "1", "100.00", "0", "100.00", "现金"]
+    assert pipeline.load_paths(nj, [write_csv(tmp_path / "march.csv", [POS_NJ[0], receipt])],
+                               center="NJ")[0].status == "loaded"
+    second = on_lake.load_table(("tpc", "loads")).current_snapshot()
+    # the next page run sees the lake moved and rebuilds in the background, still showing the old snapshot...
+    at.run()
+    refresher = lake_reader.refresher()
+    assert refresher.building is not None
+    refresher.building.join(120)
+    assert refresher.failure is None
+    # ...and the run after it shows the new one (the same reader's session, and a new reader's)
+    at.run()
+    assert f"lake snapshot {second.snapshot_id} (" in at.caption[0].value
+    assert at.caption[0].value.startswith("Data as of 2020-03-01 (Storefront 2020-03-01)")
+    at = open_page("overview", center="NJ", year="2020", period="year")
+    assert metrics(at)["Net revenue"] == "RMB 400.00"
+    assert cache.built_version(config.lake_cache_path()) == cache.version(on_lake)
+
+
+@pytest.mark.parametrize("page", ["overview", "network", "channels", "data"])
+def test_a_reader_limited_to_a_center_sees_only_its_rows_on_the_lake(on_lake, centers_warehouse, page):
+    export.export(on_lake, centers_warehouse)
+    at = open_page(page, secrets=LIN, user=signed_in("lin@example.com"), center="SH", year="2020", period="year",
+                   view="history")
+    assert no_errors(at)
+    shown = " ".join(str(v) for frame in at.dataframe for v in frame.value.astype(str).values.ravel())
+    assert "上海" not in shown and "SH" not in shown.split() and "120,000" not in " ".join(m.value for m in at.metric)
+    if page == "overview":
+        assert metrics(at)["Net revenue"] == "RMB 300.00"
+    if page == "network":
+        assert at.dataframe[0].value["center"].tolist() == ["NJ"]
+
+
+def test_a_cache_holds_the_lake_s_rows_and_the_marts_built_from_them(on_lake, centers_warehouse):
+    export.export(on_lake, centers_warehouse)
+    found = cache.build(config.lake_cache_path())
+    from conftest import warehouse_rows
+
+    daily = "select center, channel, sum(lines), sum(net_rmb) from sales_daily group by all order by all"
+    assert warehouse_rows(config.lake_cache_path(), daily) == warehouse_rows(centers_warehouse, daily) == [
+        ("NJ", "storefront", 2, Decimal("500.00")), ("SH", "exhibition", 1, Decimal("120000.00")),
+        ("SH", "storefront", 6, Decimal("1392.00")), ("SH", "tmall", 3, Decimal("565.99"))]
+    assert warehouse_rows(config.lake_cache_path(), "select value from meta where key = 'lake_snapshot_id'") == [
+        (str(on_lake.load_table(("tpc", "loads")).current_snapshot().snapshot_id),)]
+    assert found.key == cache.version(on_lake)
+
+
+def test_a_server_whose_lake_cannot_be_reached_and_has_no_cache_says_so(tmp_path, monkeypatch):
+    from pg import free_port
+
+    monkeypatch.setenv(config.LAKE_CATALOG_ENV, f"postgresql+psycopg://tpc@127.0.0.1:{free_port()}/tpc")
+    monkeypatch.setenv(config.LAKE_WAREHOUSE_ENV, (tmp_path / "lake").as_uri())
+    monkeypatch.setenv(config.LAKE_CACHE_ENV, str(tmp_path / "lake-cache.duckdb"))
+    at = open_page("overview")
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "The lake (its catalog database or its bucket) cannot be reached, and this server has no cache of it yet. "
+        "Check TPC_LAKE_CATALOG and TPC_LAKE_WAREHOUSE."]
