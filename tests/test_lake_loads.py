@@ -234,3 +234,29 @@ def test_a_product_master_the_lake_holds_is_loaded_here_but_not_written_again(la
     assert pipeline.load_paths(nj, [master])[0].status == "loaded"
     assert lake.load_table(("tpc", "products")).current_snapshot().snapshot_id == products
     assert warehouse_rows(nj, "select count(*) from products where sku = 'TW-A004'") == [(1,)]
+
+
+def test_a_commit_whose_later_table_moved_lands_in_none_of_its_tables(lake):
+    """Two tables staged together; before the swap another writer commits to the second (in name order): the
+    first must not land alone."""
+    import pyarrow as pa
+    from pyiceberg.exceptions import CommitFailedException
+
+    def staged(name: str, rows: pa.Table):
+        table = lake.load_table(("tpc", name))
+        tx = table.transaction()
+        tx.append(rows.cast(table.schema().as_arrow()))
+        return tx
+
+    centers = pa.table({"center": ["SH"], "center_name": ["上海旗艦中心"], "city": ["上海"],
+                        "opened_on": pa.array([None], pa.date32())})
+    targets = pa.table({"year": pa.array([2020], pa.int16()), "month": pa.array([None], pa.int16()), "center": ["SH"],
+                        "channel": ["storefront"], "target_rmb": pa.array([Decimal("1000.00")], pa.decimal128(18, 2)),
+                        "load_id": pa.array([1], pa.int32())})
+    ours = [staged("centers", centers), staged("targets", targets)]
+    lake.load_table(("tpc", "targets")).append(targets.cast(lake.load_table(("tpc", "targets")).schema().as_arrow()))
+    before = snapshot_ids(lake)
+    with pytest.raises(CommitFailedException, match="tpc.targets was committed by another writer first"):
+        commit.commit(lake, ours)
+    assert snapshot_ids(lake) == before
+    assert lake_rows(lake, "centers", "select count(*) from t") == [(0,)]
