@@ -51,7 +51,8 @@ def test_a_page_asks_only_the_app_itself(app_url, reader, page_name):
     own = urllib.parse.urlsplit(app_url).netloc
     reader.asked.clear()
     open_rendered(reader, f"{app_url}/{'' if page_name == 'overview' else page_name}")
-    reader.wait_for_timeout(500)   # the favicon is set once the page config arrives
+    # the favicon is set once the page config arrives
+    reader.wait_for_function("document.querySelector('link[rel~=icon]') !== null", timeout=20000)
     linked = [url for url in reader.evaluate(ASSETS) if outside(url, own)]
     icon = reader.evaluate("() => [...document.querySelectorAll('link[rel~=icon]')].map(e => e.href)")
     assert reader.asked == []

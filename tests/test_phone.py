@@ -23,7 +23,7 @@ def phone(app_url, chromium):
 @pytest.mark.parametrize("name", PAGES)
 def test_no_page_scrolls_sideways_on_a_phone(phone, name):
     open_rendered(phone, f"{phone.app_url}/{'' if name == 'overview' else name}")
-    phone.wait_for_timeout(500)
+    phone.wait_for_function("document.fonts.status === 'loaded'")   # widths are final once the fonts are in
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert phone.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollWidth") <= PHONE["width"]
 
@@ -38,7 +38,8 @@ CARDS = """() => [...document.querySelectorAll('[data-testid="stMetric"]')].map(
 
 def test_the_overview_s_first_screen_shows_four_kpis_two_a_row_in_reading_order(phone):
     open_rendered(phone, f"{phone.app_url}/?period=year")
-    phone.wait_for_timeout(500)
+    phone.wait_for_function("document.fonts.status === 'loaded' && "
+                            "document.querySelectorAll('[data-testid=\"stMetricDelta\"]').length >= 4")
     cards = phone.evaluate(CARDS)
     on_first_screen = [c for c in cards if c["valueBottom"] <= PHONE["height"]]
     assert len(on_first_screen) >= 4, cards
@@ -67,7 +68,9 @@ def test_every_table_pins_its_name_and_key_numbers_so_a_phone_shows_them():
 
 def test_the_brand_leaderboard_shows_brand_revenue_and_change_on_a_phone(phone):
     open_rendered(phone, f"{phone.app_url}/brands")
-    phone.wait_for_timeout(1500)
+    # the grid draws its header cells after the script ends
+    phone.wait_for_function("document.querySelectorAll('[data-testid=\"stDataFrame\"] [role=\"columnheader\"]')"
+                            ".length >= 3", timeout=20000)
     grid = phone.locator('[data-testid="stDataFrame"]').first
     box = grid.bounding_box()
     assert box["x"] + box["width"] <= PHONE["width"]
