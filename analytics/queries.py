@@ -54,7 +54,7 @@ def lake_snapshot() -> tuple[str, pd.Timestamp] | None:
     """(snapshot id, commit time) of the lake snapshot the read cache holds; None when reading a warehouse."""
     row = query("select max(value) filter (where key = 'lake_snapshot_id') as id, "
                 "max(value) filter (where key = 'lake_committed_at') as at from meta")
-    if row.empty or not row.at[0, "id"]:
+    if row.empty or pd.isna(row.at[0, "id"]) or not row.at[0, "id"]:   # a warehouse's meta has no such key
         return None
     return row.at[0, "id"], pd.Timestamp(row.at[0, "at"])
 
