@@ -17,7 +17,7 @@ from conftest import CENTERS_FILE, KEY, POS_NJ, ROOT, warehouse_rows, write_csv
 from etl import config, pipeline
 from etl.__main__ import main
 from etl.publish import file_sha256
-from fixtures import MASTER, POS
+from fixtures import MASTER
 from test_lake import lake_rows, same_as_embedded, snapshot_ids
 
 pytest.importorskip("pyiceberg")
