@@ -245,9 +245,10 @@ def load_one_pass(con, source, matched: Match, load_id: int, center: str | None)
 
     A row that any rule rejects is not raised on but routed (routed_select): it is inserted with its problems
     written into its key column, then recorded in rejects by row, column and reason and deleted, so a file with a
-    handful of bad values costs no second read. A row the reader cannot take apart, lines the parse joined (the
-    file's shape), text its parser would have changed, a key repeated within the file: the transaction is rolled
-    back and None sends the file to staging, which names each of them.
+    handful of bad values costs no second read. So is a line with too many or too few fields (an unquoted 12,34),
+    which the reader skips and records (readers.unreadable_lines). Any other row the reader cannot take apart,
+    lines the parse joined (the file's shape), text its parser would have changed, a key repeated within the
+    file: the transaction is rolled back and None sends the file to staging, which names each of them.
     """
     fmt = matched.format
     text_path = source.utf8_path()
@@ -262,9 +263,10 @@ def load_one_pass(con, source, matched: Match, load_id: int, center: str | None)
             readers.clear_reader_rejects(con)
             con.execute(query, [str(text_path)])
             inserted = scalar(con, f"select count(*) from {fmt.table} where load_id = ?", [load_id])
-            clean = (not source.foreign_lines and not readers.reader_rejected(con)
-                     and readers.shape_holds(shape.result(), matched.header_row, inserted))
-            totals = routed_rejects(con, fmt, key, load_id, matched.header_row) if clean else None
+            unreadable = readers.unreadable_lines(con, len(matched.header))
+            clean = (not source.foreign_lines and unreadable is not None
+                     and readers.shape_holds(shape.result(), matched.header_row, inserted + len(unreadable or ())))
+            totals = routed_rejects(con, fmt, key, load_id, matched.header_row, unreadable) if clean else None
             clean = clean and not scalar(con, plain_check(fmt, as_written), [load_id]) \
                 and not (fmt.dedupe and scalar(con, repeated_keys(fmt), [load_id]))
         except duckdb.Error:
@@ -306,22 +308,28 @@ def routed_select(matched: Match, as_written: frozenset) -> str:
             f"from (select *, ({bad}) as _routed from ({typed_select(matched, False, as_written)}))")
 
 
-def routed_rejects(con, fmt: Format, key: str, load_id: int, header_row: int) -> tuple:
-    """Record the rows a one-pass load routed out (their row is their place among the load's rows, the file's
-    shape having shown one row per line), delete them, and return ((rows read, amount read), rejected amount)."""
+def routed_rejects(con, fmt: Format, key: str, load_id: int, header_row: int, unreadable: list[tuple]) -> tuple:
+    """Record the rows a one-pass load routed out and the lines its reader skipped, delete the routed rows, and
+    return ((rows read, amount read), rejected amount); a skipped line counts as read, with no amount.
+
+    A routed row's number is its place among the load's rows (the file's shape having shown one row per line),
+    plus the skipped lines before it: the k-th row read follows each skipped line whose threshold
+    (its line, less the lines above it, less the skipped lines before it) is k or less."""
     routed = f"starts_with(t.{key}, '{ROUTED}')"
     totals = first_row(con, f"""
         select count(*), {sum_of(fmt)}, cast(sum({fmt.amount or 'null'}) filter (where {routed}) as decimal(38, 2)),
                count(*) filter (where {routed}), min(rowid)
         from {fmt.table} as t where load_id = ?""", [load_id])
+    record_malformed(con, load_id, unreadable)
     if totals[3]:
+        thresholds = [line - header_row - 1 - before for before, (line, *_) in enumerate(unreadable)]
         con.execute(f"""
             insert into rejects
-            select ?, rowid - ? + {header_row + 1}, p.c, p.r, p.d
-            from (select rowid, unnest(from_json(t.{key}[2:], '{PROBLEMS}')) as p
-                  from {fmt.table} as t where load_id = ? and {routed})""", [load_id, totals[4], load_id])
+            select ?, k + {header_row + 1} + len(list_filter(?::bigint[], lambda x: x <= k)), p.c, p.r, p.d
+            from (select rowid - ? as k, unnest(from_json(t.{key}[2:], '{PROBLEMS}')) as p
+                  from {fmt.table} as t where load_id = ? and {routed})""", [load_id, thresholds, totals[4], load_id])
         con.execute(f"delete from {fmt.table} as t where load_id = ? and {routed}", [load_id])
-    return (totals[0], totals[1]), totals[2]
+    return (totals[0] + len(unreadable), totals[1]), totals[2]
 
 
 PLAIN = {"text": "tpc_text_plain({})", "order_id": "tpc_order_id_plain({})"}

@@ -390,6 +390,30 @@ def reader_rejected(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(scalar(con, "select count(*) from reject_errors"))
 
 
+UNREADABLE_KINDS = ("TOO MANY COLUMNS", "MISSING COLUMNS")
+
+
+def unreadable_lines(con: duckdb.DuckDBPyConnection, width: int) -> list[tuple[int, str, None, str]] | None:
+    """The rows the last read_csv of csv_source skipped, as the exact reader would reject them: (line, reason,
+    column, detail), each a line of its own with too many or too few fields, some of them not blank. None when
+    any skipped row is another kind (bytes that are not UTF-8, a quoted field that may span lines, blank extra
+    fields the exact reader would read past): then only the exact reader can say what the file holds."""
+    found = []
+    for line, kind, text in con.execute(
+            # one entry per missing or extra field: one per line is enough
+            "select distinct line, error_type, csv_line from reject_errors order by line").fetchall():
+        text = (text or "").strip("\r\n")   # in a CRLF file the line comes with the \n before it
+        if kind not in UNREADABLE_KINDS or not text or "\n" in text or "\r" in text:
+            return None
+        fields = next(csv.reader([text]), [])
+        if len(fields) > width and not any(c.strip() for c in fields[width:]):
+            return None
+        if len(fields) == width or not any(c.strip() for c in fields):
+            return None
+        found.append((line, "malformed_row", None, f"expected {width} columns, found {len(fields)}"))
+    return found
+
+
 def stage_csv_fast(con: duckdb.DuckDBPyConnection, path: Path, header_row: int, width: int, select) -> bool:
     """DuckDB's parallel reader; False when some row has the wrong number of columns or is not UTF-8 text."""
     clear_reader_rejects(con)

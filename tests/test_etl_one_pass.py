@@ -61,8 +61,11 @@ def test_a_clean_pos_file_is_read_in_one_pass_with_every_value_as_staging_would_
     (line(""), None, [(0, "销售单号", "missing_value")], False),
     (line("S 9"), None, [(0, "销售单号", "bad_order_id")], True),       # an order number read as written
     (line("S9", when="2020-01-05T02:00:00Z"), ("S9", "4710000000011"), [], False),   # parsed, not as written
-    # a row the reader cannot take apart: staged
-    (line("S9")[:5], None, [(0, None, "malformed_row")], True),
+    # a line with too few or too many fields: skipped by the reader within the one pass, rejected as staging does
+    (line("S9")[:5], None, [(0, None, "malformed_row")], False),
+    (line("S9")[:7] + ["12", "34"] + line("S9")[8:], None, [(0, None, "malformed_row")], False),
+    # ... but blank extra fields are read past, by DuckDB's reader as by the exact one: no reject
+    (line("S9") + ["", ""], ("S9", "4710000000011"), [], False),
 ])
 def test_a_file_with_a_bad_row_loads_as_it_always_did(con, tmp_path, staged, bad, stored, rejects, is_staged):
     # below the first rows, which decide what is read as written
@@ -138,3 +141,36 @@ def test_a_handful_of_bad_values_is_rejected_within_the_one_pass_and_balances(co
                               "superseded": 0, "replaced": 0}
     assert rows(con, "select count(*), sum(net_rmb) from pos_lines") == [(25, Decimal("250.00"))]
     assert rows(con, "select count(*) from pos_lines where order_id like '\x01%'") == [(0,)]
+
+
+def test_lines_the_reader_skips_keep_every_later_row_number_and_the_balance(con, tmp_path, staged):
+    # an unquoted 12,34 (13 fields) on data line 5 and a line cut to 4 fields on line 12, then a routed bad date on
+    # line 20 and a bad amount on line 31: each reject names the file's row as a spreadsheet would show it
+    data = [HEADER] + [line(f"C{i}") for i in range(40)]
+    data[5] = line("B1")[:7] + ["12", "34"] + line("B1")[8:]
+    data[12] = line("B2")[:4]
+    data[20] = line("B3", when="2020-02-30 10:00:00")
+    data[31] = line("B4", net="abc")
+    path = write_csv(tmp_path / "pos.csv", data)
+    result = load(con, path)
+    assert staged == []
+    expected = [(6, None, "malformed_row"), (13, None, "malformed_row"), (21, "销售时间", "bad_timestamp"),
+                (32, "实收金额", "bad_money")]
+    assert [r[:3] for r in result.rejects] == expected
+    assert rows(con, "select detail from rejects where reason = 'malformed_row' order by row_no") == [
+        ("expected 12 columns, found 13",), ("expected 12 columns, found 4",)]
+    # read 40 rows: the two skipped lines and B4 have no readable amount, so 37 × 10.00 read; B3's 10.00 rejected
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (40, 36, 4)
+    assert result.amounts == {"read": Decimal("370.00"), "loaded": Decimal("360.00"), "rejected": Decimal("10.00"),
+                              "superseded": 0, "replaced": 0}
+    one_pass = rows(con, "select * exclude (load_id, center) from pos_lines order by rowid")
+    rejects = rows(con, "select row_no, column_name, reason, detail from rejects order by row_no")
+
+    con.execute("delete from pos_lines; delete from loads; delete from rejects")
+    import unittest.mock
+    with unittest.mock.patch.object(loader, "load_one_pass", lambda *a, **k: False):
+        again = load(con, path)
+    assert staged == ["pos.csv"]
+    assert (again.rows_read, again.rows_loaded, again.rows_rejected, again.amounts) == (40, 36, 4, result.amounts)
+    assert rows(con, "select * exclude (load_id, center) from pos_lines order by rowid") == one_pass
+    assert rows(con, "select row_no, column_name, reason, detail from rejects order by row_no") == rejects
