@@ -138,18 +138,19 @@ create or replace temp macro tpc_order_id(s) as
 -- province (or, after it, a city), so no part of a street ever lands in these columns.
 create or replace temp macro tpc_address_compact(a) as regexp_replace(coalesce(a, ''), '[\s　]+', '', 'g');
 
-create or replace temp macro tpc_province_written(a) as
-    nullif(regexp_extract(tpc_address_compact(a),
+-- the province as written, then the city right after it (or at the start, when no province is written), both
+-- read by one regular expression: an address is parsed once per row (parsing it once per part cost seven seconds
+-- in a million orders). A struct {province, city}; '' where that part is not there.
+create or replace temp macro tpc_address_parts(a) as
+    regexp_extract(tpc_address_compact(a),
         '^(内蒙古自治区|广西壮族自治区|西藏自治区|宁夏回族自治区|新疆维吾尔自治区|香港特别行政区|澳门特别行政区'
-        || '|北京市|天津市|上海市|重庆市|北京|天津|上海|重庆|香港|澳门|[^\d省市区县路街号]{2,3}省)', 1), '');
+        || '|北京市|天津市|上海市|重庆市|北京|天津|上海|重庆|香港|澳门|[^\d省市区县路街号]{2,3}省)?'
+        || '([^\d省市区县路街号镇乡村道巷弄]{1,9}?(?:市|自治州|地区|盟))?', ['province', 'city']);
 
--- the four municipalities and two SARs under one name however the address spells them (北京 / 北京市)
-create or replace temp macro tpc_province(a) as
-    case when tpc_province_written(a) in ('北京', '天津', '上海', '重庆') then tpc_province_written(a) || '市'
-         when tpc_province_written(a) in ('香港', '澳门') then tpc_province_written(a) || '特别行政区'
-         else tpc_province_written(a) end;
-
-create or replace temp macro tpc_city(a) as
-    nullif(regexp_extract(substr(tpc_address_compact(a), length(coalesce(tpc_province_written(a), '')) + 1),
-        '^([^\d省市区县路街号镇乡村道巷弄]{1,9}?(市|自治州|地区|盟))', 1), '');
+-- the four municipalities and two SARs under one name however the address spells them (北京 / 北京市);
+-- `written` is tpc_address_parts(…).province
+create or replace temp macro tpc_province_named(written) as
+    case when written in ('北京', '天津', '上海', '重庆') then written || '市'
+         when written in ('香港', '澳门') then written || '特别行政区'
+         else nullif(written, '') end;
 

@@ -22,13 +22,14 @@ select
     end as status,
     created_at,
     paid_at,
-    tpc_province(address) as province,
+    tpc_province_named(address_parts.province) as province,
     -- a city only when it is a real one of that province: a street or a name never lands here
-    case when tpc_province(address) || '|' || tpc_city(address) in (select province || '|' || city from {cities})
-        then tpc_city(address) end as city,
+    case when tpc_province_named(address_parts.province) || '|' || address_parts.city
+              in (select province || '|' || city from {cities})
+        then address_parts.city end as city,
     title,
     item_count,
     shop_name,
     close_reason
-from {typed}
+from (select *, tpc_address_parts(address) as address_parts from {typed})
 cross join {hmac_pads} as k
