@@ -66,3 +66,22 @@ def test_pieces_are_joined_by_hand_where_the_kernel_cannot(tmp_path, in_pieces, 
     source = readers.open_source(path, tmp_path)
     assert source.utf8_path().read_bytes() == path.read_bytes().decode("gb18030").encode("utf-8")
     source.close()
+
+
+@pytest.mark.parametrize("lines, pasted, found", [
+    # GBK lines around UTF-8 ones pasted in (1-based line numbers, after the 10 lines of earlier chunks); 水 alone
+    # is CB AE in GBK, valid UTF-8 too (ˮ), and stays GBK
+    (["凤梨酥,1", "凤梨酥,2", "水", "台灣高山茶,3", "abc"], {1, 3}, [12, 14]),
+    (["凤梨酥,1", "", "凤梨酥,2", ""], {2}, [13]),          # a blank line, and a chunk ending in one
+    (["凤梨酥,2"], {0}, [11]),                               # the only line, pasted, with no line end
+    (["凤梨酥,1", "１２,2", "é,3"], {1, 2}, [12]),           # é is no GB2312 text: not taken for pasted Chinese
+])
+def test_the_lines_found_by_their_bytes_are_the_lines_checked_one_by_one(lines, pasted, found):
+    from etl.transcode import Piece, find_foreign
+
+    data = b"\n".join(line.encode("utf-8" if i in pasted else "gb18030") for i, line in enumerate(lines))
+    one_by_one, by_bytes = Piece(lines=10), Piece(lines=10)
+    find_foreign(data, one_by_one, "gb18030", every_line_decodes=False)
+    find_foreign(data, by_bytes, "gb18030", every_line_decodes=True)
+    assert by_bytes.foreign == one_by_one.foreign == found
+    assert by_bytes.lines == one_by_one.lines == 10 + len(data.split(b"\n")) - data.endswith(b"\n")
