@@ -11,9 +11,11 @@ CITIES = "tpc_cities"        # temp table: the cities of each province (etl/refe
 SETTLE_KEYS = "settle_keys"          # temp tables of settling a load against the others (loader.settle)
 SETTLE_VERSIONS = "settle_versions"
 SETTLE_LOSERS = "settle_losers"
+SPLIT_LINES = "mart_split_lines"     # temp table: the sales lines of the channels int_order_lines splits, for the marts
+MART_LINES = "mart_lines"            # temp view: every sales line, those read from SPLIT_LINES
 
-TEMP_TABLES = (HMAC_PADS, CITIES, SETTLE_KEYS, SETTLE_VERSIONS, SETTLE_LOSERS)
-TEMP_VIEWS = (TYPED, TYPED_ALL)
+TEMP_TABLES = (HMAC_PADS, CITIES, SETTLE_KEYS, SETTLE_VERSIONS, SETTLE_LOSERS, SPLIT_LINES)
+TEMP_VIEWS = (TYPED, TYPED_ALL, MART_LINES)
 
 # the names a load SQL file may use, as {name}
 IN_SQL = {"typed": TYPED, "hmac_pads": HMAC_PADS, "cities": CITIES}

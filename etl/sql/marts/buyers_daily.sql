@@ -12,7 +12,7 @@ select
     buyer_key,
     count(distinct (store_or_event, order_id)) as orders,
     cast(sum(paid_rmb) as decimal(18, 2)) as paid_rmb
-from sales
+from {sales}   -- the sales view (warehouse.build_marts reads the split channels' lines once for all three)
 where is_paid and status <> 'returned'
 group by sale_date, center, channel, buyer_key
 order by sale_date, center, channel, buyer_key

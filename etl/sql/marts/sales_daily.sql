@@ -16,7 +16,7 @@ select
     cast(sum(gross_rmb) as decimal(18, 2)) as gross_rmb,
     cast(sum(refund_rmb) as decimal(18, 2)) as refund_rmb,
     cast(sum(net_rmb) as decimal(18, 2)) as net_rmb
-from sales
+from {sales}   -- the sales view (warehouse.build_marts reads the split channels' lines once for all three)
 where is_paid
 group by sale_date, center, channel, brand, category, sku
 order by sale_date, center, channel
