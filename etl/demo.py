@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import zipfile
 from pathlib import Path
@@ -219,6 +220,10 @@ MAIL_DOMAINS = ["163.com", "qq.com", "126.com", "sina.com"]
 
 # ---- entry point ----------------------------------------------------------------------------------------------
 
+# centers, master, targets; per year a POS export per center, a register, a Tmall order and item report
+TOTAL_FILES = 3 + len(YEARS) * (len(CENTERS) + 3)
+
+
 def generate(out_dir: Path, seed: int = DEFAULT_SEED, on_file=None) -> list[Path]:
     """Write the demo exports into out_dir (created if missing) and return their paths, in load order: the centers
     file and the product master first (center_of tells the center each file is loaded for).
@@ -227,8 +232,7 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED, on_file=None) -> list[Path
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
-    # centers, master, targets; per year a POS export per center, a register, a Tmall order and item report
-    total = 3 + len(YEARS) * (len(CENTERS) + 3)
+    total = TOTAL_FILES
 
     def wrote(*new: Path) -> None:
         for path in new:
@@ -625,9 +629,15 @@ def with_receipt_numbers(lines: pd.DataFrame) -> pd.DataFrame:
     return lines.sort_values(["day", "second", "receipt", "line_no"], kind="stable").reset_index(drop=True)
 
 
+@functools.cache
+def clock_faces() -> np.ndarray:
+    """HH:mm:ss of every second of a day (made once: each POS export reads it)."""
+    return np.array([f"{s // HOUR:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(DAY)], dtype=object)
+
+
 def clock_text(seconds: np.ndarray) -> np.ndarray:
     """HH:mm:ss for seconds after midnight."""
-    return np.array([f"{s // HOUR:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(DAY)], dtype=object)[seconds]
+    return clock_faces()[seconds]
 
 
 def write_pos_export(path: Path, lines: pd.DataFrame, year: int, center: int) -> Path:
@@ -659,10 +669,19 @@ def csv_field(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+def csv_column(cells: list[str]) -> list[str]:
+    """A column's cells as CSV fields: looked at cell by cell only when some cell holds a character that may need
+    quoting (most columns hold none, and a first start writes five million cells)."""
+    joined = "\x00".join(cells)
+    if not any(c in joined for c in ',"\r\n'):
+        return cells
+    return [csv_field(cell) for cell in cells]
+
+
 def write_csv(path: Path, header: list[str], columns: list[list[str]], encoding: str, newline: str,
               quote_header: bool) -> Path:
     head = ",".join(f'"{h}"' if quote_header else csv_field(h) for h in header)
-    body = [",".join(map(csv_field, row)) for row in zip(*columns)]
+    body = [",".join(row) for row in zip(*map(csv_column, columns))]
     path.write_bytes(newline.join([head, *body, ""]).encode(encoding))
     return path
 
@@ -1098,3 +1117,17 @@ def write_tmall_export(out_dir: Path, year: int, orders: pd.DataFrame, items: pd
     items_path = write_csv(out_dir / f"ExportOrderDetailList{stamp}.csv", ITEM_HEADER, item_columns,
                            "gbk", "\r\n", quote_header=True)
     return [orders_path, items_path]
+
+
+def main(argv: list[str]) -> int:
+    """python -m etl.demo OUT_DIR SEED: write the demo exports, printing each path once it is on disk (a first start
+    runs this beside its loads, in a process of its own: in a thread it would wait on the loader for Python's lock)."""
+    out_dir, seed = argv
+    generate(Path(out_dir), int(seed), lambda path, *_: print(path, flush=True))
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))

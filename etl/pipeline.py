@@ -4,6 +4,7 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import tempfile
+import threading
 from pathlib import Path
 
 from etl import config, publish
@@ -17,6 +18,49 @@ READABLE = {".csv", ".txt", ".xlsx", ".xlsm", ".xls"}
 
 class RebuildError(RuntimeError):
     """The warehouse cannot be rebuilt (a raw file is missing, or no longer loads); nothing was published."""
+
+
+class Arriving:
+    """Files another thread is still writing, in load order, so that the first loads while the rest are written.
+
+    The writer calls arrived(path) for each file once it is whole, and failed(exc) if it stops; iterating (the
+    loader, once) waits for each in turn. on_arrival(path, count, total) hears of each file in the iterating
+    thread (a Streamlit progress bar can only be drawn from there), at the latest when the loader asks for the
+    next file. len() is how many files there will be; `paths` holds those that arrived."""
+
+    def __init__(self, total: int, on_arrival=None):
+        import queue
+
+        self.total, self.on_arrival, self.paths = total, on_arrival, []
+        self._queue = queue.Queue()
+
+    def arrived(self, path: Path) -> None:
+        self._queue.put(path)
+
+    def failed(self, exc: BaseException) -> None:
+        self._queue.put(exc)
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __iter__(self):
+        for index in range(self.total):
+            while len(self.paths) <= index or not self._queue.empty():
+                self._take(block=len(self.paths) <= index)
+            yield self.paths[index]
+
+    def _take(self, block: bool) -> None:
+        import queue
+
+        try:
+            item = self._queue.get(block=block)
+        except queue.Empty:
+            return
+        if isinstance(item, BaseException):
+            raise RuntimeError(f"writing the demo exports failed: {item}") from item
+        self.paths.append(item)
+        if self.on_arrival:
+            self.on_arrival(item, len(self.paths), self.total)
 
 
 def expand(paths: list[Path]) -> list[Path]:
@@ -50,11 +94,12 @@ def load_paths(db: Path, paths: list[Path], forced_format: str | None = None, pr
     channel's file the lake already holds for its center is a duplicate, whichever writer loaded it. When the
     lake refuses, the run raises and nothing is published, here or there.
     """
-    files = expand(paths)
+    arriving = isinstance(paths, Arriving)   # files still being written, into a warehouse not made yet
+    files = paths if arriving else expand(paths)
     # every loaded file is kept under raw/, so only a file the size of a kept one can be loaded already:
     # those are hashed now; the others are hashed while they load (and still checked before they commit)
     sizes = publish.kept_sizes(db)
-    hashes = {f: file_sha256(f) for f in files if f.is_file() and f.stat().st_size in sizes}
+    hashes = {} if arriving else {f: file_sha256(f) for f in files if f.is_file() and f.stat().st_size in sizes}
     with publish.writer_lock(db):
         from etl import warehouse
 
@@ -63,6 +108,8 @@ def load_paths(db: Path, paths: list[Path], forced_format: str | None = None, pr
         known = publish.loaded_hashes(db, whole_only=True)
         owner = publish.center_of_request(publish.known_centers(db), center)
         lake = config.lake_configured()
+        if arriving and (lake or known):
+            raise ValueError("files still being written load only into a new warehouse, never into the lake")
         if lake:
             from etl.lake import loads as lake_loads
 
@@ -71,24 +118,24 @@ def load_paths(db: Path, paths: list[Path], forced_format: str | None = None, pr
             in_lake = {key: found for key, found in lake_loads.held().items() if key[1] is not None}
             hashes.update({f: file_sha256(f) for f in files if f.is_file() and f not in hashes})
         results = {}
-        for f in files:
+        for f in [] if arriving else files:
             own = centers[f] if centers and f in centers else owner
             found = known.get((hashes.get(f), None)) or known.get((hashes.get(f), own))
             if f in hashes and found:
                 results[f] = duplicate_result(f, found)
             elif lake and (found := in_lake.get((hashes.get(f), own))):
                 results[f] = duplicate_result(f, found, "already in the lake")
-        pending = [f for f in files if f not in results]
+        pending = files if arriving else [f for f in files if f not in results]
         if pending:
             with publish.working_copy(db) as work:
                 results.update(load_into(work, db, pending, forced_format, progress, on_file, hashes,
-                                         {f: (centers or {}).get(f, center) for f in pending}))
+                                         centers if arriving else {f: (centers or {}).get(f, center) for f in pending}))
                 if lake:
                     exported = lake_loads.publish_run(work)
                     if on_lake:
                         on_lake(exported)
             publish.promote_pending(db)
-    return [results[f] for f in files]
+    return [results[f] for f in (files.paths if arriving else files)]
 
 
 def duplicate_result(path: Path, known: tuple[int, str], where: str = ""):
@@ -234,9 +281,49 @@ def build_demo(db: Path, seed: int | None = None, progress: bool = False, on_fil
     on_write(path, written, total) follows the writing, on_file(path, index, total) the loading."""
     from etl import demo
 
-    files = demo.generate(out_dir or db.parent / "demo", seed if seed is not None else demo.DEFAULT_SEED, on_write)
-    return load_paths(db, files, progress=progress, on_file=on_file, centers={f: demo.center_of(f) for f in files},
-                      on_lake=on_lake)
+    out_dir, seed = out_dir or db.parent / "demo", seed if seed is not None else demo.DEFAULT_SEED
+    if db.exists() or config.lake_configured():   # some may be loaded already: written first, then loaded as a batch
+        files = demo.generate(out_dir, seed, on_write)
+        return load_paths(db, files, progress=progress, on_file=on_file, centers={f: demo.center_of(f) for f in files},
+                          on_lake=on_lake)
+    # a new warehouse: each export loads while the next ones are written (a first start's time is both, overlapped)
+    files = Arriving(demo.TOTAL_FILES, on_write)
+    writer = threading.Thread(target=write_all, args=(out_dir, seed, files), name="demo-writer", daemon=True)
+    writer.start()
+    try:
+        return load_paths(db, files, progress=progress, on_file=on_file, centers=DemoCenters(demo))
+    finally:
+        writer.join()
+
+
+def write_all(out_dir: Path, seed: int, files: Arriving) -> None:
+    """Write the demo exports in a process of its own (`python -m etl.demo`), passing each on as it is written."""
+    import subprocess
+    import sys
+
+    try:
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as errors:   # not a pipe: a full one would stall it
+            process = subprocess.Popen([sys.executable, "-m", "etl.demo", str(out_dir), str(seed)], cwd=config.ROOT,
+                                       stdout=subprocess.PIPE, stderr=errors, text=True, encoding="utf-8")
+            written = 0
+            for line in process.stdout:
+                files.arrived(Path(line.rstrip("\n")))
+                written += 1
+            if process.wait() or written != len(files):
+                errors.seek(0)
+                raise RuntimeError(f"the demo writer stopped (exit {process.returncode}): {errors.read().strip()[-500:]}")
+    except BaseException as exc:
+        files.failed(exc)
+
+
+class DemoCenters:
+    """The center each demo export is loaded for, by its name (demo.center_of), for files not written yet."""
+
+    def __init__(self, demo):
+        self.demo = demo
+
+    def get(self, path: Path, default=None):
+        return self.demo.center_of(path)
 
 
 def status(db: Path) -> str:

@@ -110,6 +110,10 @@ def sniff_encoding(path: Path) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
+    whole_lines = sample[:sample.rfind(b"\n") + 1]
+    if whole_lines and transcode.decodes(whole_lines, "gb18030") and not len(
+            transcode.utf8_candidates(whole_lines, transcode.line_bounds(whole_lines)[0])):
+        return "gb18030"   # GBK throughout, no line that could be UTF-8 (as good as always): no need to count lines
     if mostly_utf8(sample):
         return "utf-8"     # a UTF-8 file with a few lines in another encoding: those lines are rejected by number
     if gb18030_but_utf8_lines(sample):

@@ -17,12 +17,36 @@ def test_generate_reports_each_file_as_it_is_written(tmp_path):
     assert paths[0].name == "centers.csv"
 
 
-def test_the_bar_gives_writing_its_share_then_loading_the_rest(monkeypatch):
+def test_the_bar_gives_writing_its_share_and_loading_the_rest(monkeypatch):
     monkeypatch.setattr(i18n, "current", lambda: "en")
-    assert frame.write_step(Path("x/pos_sales_2019.csv"), 1, 13) == (pytest.approx(0.35 / 13), "Wrote pos_sales_2019.csv (1/13)")
-    assert frame.write_step(Path("a.csv"), 13, 13)[0] == pytest.approx(0.35)
-    assert frame.load_step(Path("a.csv"), 0, 13) == (pytest.approx(0.35), "Loading a.csv (1/13)")
-    assert frame.load_step(Path("a.csv"), 12, 13)[0] == pytest.approx(0.35 + 0.65 * 12 / 13)
+    progress = frame.DemoProgress()
+    assert progress.wrote(Path("x/pos_sales_2019.csv"), 1, 13) == (pytest.approx(0.35 / 13), "Wrote pos_sales_2019.csv (1/13)")
+    # the first export loads while the second is written: the bar counts both, in whichever order they come
+    assert progress.loads(Path("a.csv"), 0, 13) == (pytest.approx(0.35 / 13), "Loading a.csv (1/13)")
+    assert progress.wrote(Path("b.csv"), 2, 13)[0] == pytest.approx(0.35 * 2 / 13)
+    assert progress.loads(Path("b.csv"), 1, 13)[0] == pytest.approx((0.35 * 2 + 0.65) / 13)
+    assert progress.wrote(Path("m.csv"), 13, 13)[0] == pytest.approx(0.35 + 0.65 / 13)
+    assert progress.loads(Path("m.csv"), 12, 13)[0] == pytest.approx(0.35 + 0.65 * 12 / 13)
+
+
+def test_the_exports_load_while_they_are_written_and_the_warehouse_holds_every_one(tmp_path):
+    from etl import demo, pipeline
+
+    steps = []
+    results = pipeline.build_demo(tmp_path / "w.duckdb", on_write=lambda p, n, total: steps.append(("wrote", n)),
+                                  on_file=lambda p, i, total: steps.append(("loads", i + 1)))
+    assert [r.status for r in results] == ["loaded"] * demo.TOTAL_FILES
+    assert sorted(r.file for r in results) == sorted(p.name for p in (tmp_path / "demo").iterdir())
+    assert (results[0].file, results[1].file, results[-1].file) == ("centers.csv", "product_master.xlsx", "targets_2020_2021.csv")
+    assert sorted(n for kind, n in steps if kind == "wrote") == list(range(1, demo.TOTAL_FILES + 1))
+    assert [n for kind, n in steps if kind == "loads"] == list(range(1, demo.TOTAL_FILES + 1))
+    # a file loads only once it is written: by the time the k-th starts loading, k have been heard of
+    heard = 0
+    for kind, n in steps:
+        heard = n if kind == "wrote" else heard
+        assert kind == "wrote" or heard >= n
+    # and loading began before the last file was written
+    assert steps.index(("loads", 1)) < steps.index(("wrote", demo.TOTAL_FILES))
 
 
 def first_start(fail: bool = False):

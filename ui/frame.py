@@ -81,15 +81,25 @@ def follow_lake(path) -> None:
 WRITE_SHARE = 0.35   # of the first start's bar: writing the demo exports takes about a third of the build
 
 
-def write_step(file, written: int, total: int) -> tuple[float, str]:
-    """The progress bar once `written` of `total` demo exports are on disk."""
-    return WRITE_SHARE * written / max(total, 1), t("startup.writing", file=file.name, done=written, total=total)
+class DemoProgress:
+    """The first start's bar: the exports are written and loaded at once (the loader takes each as it is written),
+    so the bar stands for both counts together and never moves back; its text says the latest step."""
 
+    def __init__(self):
+        self.written = self.loading = 0
 
-def load_step(file, index: int, total: int) -> tuple[float, str]:
-    """The progress bar as the export numbered `index` (from 0) starts loading."""
-    done = WRITE_SHARE + (1 - WRITE_SHARE) * index / max(total, 1)
-    return done, t("startup.loading", file=file.name, done=index + 1, total=total)
+    def wrote(self, file, written: int, total: int) -> tuple[float, str]:
+        """Once `written` of `total` demo exports are on disk."""
+        self.written = max(self.written, written)
+        return self.value(total), t("startup.writing", file=file.name, done=written, total=total)
+
+    def loads(self, file, index: int, total: int) -> tuple[float, str]:
+        """As the export numbered `index` (from 0) starts loading."""
+        self.loading = max(self.loading, index)
+        return self.value(total), t("startup.loading", file=file.name, done=index + 1, total=total)
+
+    def value(self, total: int) -> float:
+        return (WRITE_SHARE * self.written + (1 - WRITE_SHARE) * self.loading) / max(total, 1)
 
 
 def build_demo(path) -> None:
@@ -101,8 +111,9 @@ def build_demo(path) -> None:
     with box.container():
         st.info(t("startup.building"), icon=":material/hourglass_top:")
         bar = st.progress(0.0, text=t("startup.generating"))
-    results = pipeline.build_demo(path, on_write=lambda *step: bar.progress(*write_step(*step)),
-                                  on_file=lambda *step: bar.progress(*load_step(*step)))
+    progress = DemoProgress()
+    results = pipeline.build_demo(path, on_write=lambda *step: bar.progress(*progress.wrote(*step)),
+                                  on_file=lambda *step: bar.progress(*progress.loads(*step)))
     box.empty()
     failed = [r for r in results if r.status not in ("loaded", "duplicate")]
     if failed:
