@@ -30,6 +30,7 @@ from browser import CHROMIUM_ARGS, CHROMIUM, free_port  # noqa: E402
 
 KPI = '[data-testid="stMetric"]'
 BAR = '[data-testid="stProgress"] [role="progressbar"]'
+POLL = 0.25   # seconds between looks at the page: each look costs the browser and the server a little of 2 cores
 
 
 CONTROL = """import streamlit as st
@@ -88,7 +89,7 @@ def one_start(chromium, db: Path, timeout: float = 120, app: Path = ROOT / "dash
                             values.append((round(time.monotonic() - launched, 2), value))
                         if value > 0 and bar_moved is None:
                             bar_moved = time.monotonic() - launched
-                time.sleep(0.05)
+                time.sleep(POLL)
             else:
                 raise RuntimeError("no KPI card within the timeout")
             kpi = time.monotonic() - launched

@@ -579,12 +579,14 @@ def field_rules(fld, header: str) -> list[tuple[str, str, str, str]]:
         rules.append((header, "field_too_long", f"length({fld.name}) > {MAX_CELL}", shown))
     if checked:
         bad = f"{fld.name}__bad"
+        # which way a value is bad is asked only of the bad ones: written as CASE, not AND, since DuckDB computes
+        # both sides of an AND in a projection for every row (half the one-pass read's cost at ten million lines)
         if fld.kind == "order_id":
-            rules.append((header, "excel_mangled_id", f"{bad} is not null and {MANGLED.format(bad)}", bad))
-            rules.append((header, "bad_order_id", f"{bad} is not null and not {MANGLED.format(bad)}", bad))
+            rules.append((header, "excel_mangled_id", f"case when {bad} is not null then {MANGLED.format(bad)} else false end", bad))
+            rules.append((header, "bad_order_id", f"case when {bad} is not null then not {MANGLED.format(bad)} else false end", bad))
         elif fld.kind == "money":
-            rules.append((header, "money_not_exact", f"{bad} is not null and tpc_money_inexact({bad})", bad))
-            rules.append((header, "bad_money", f"{bad} is not null and not tpc_money_inexact({bad})", bad))
+            rules.append((header, "money_not_exact", f"case when {bad} is not null then tpc_money_inexact({bad}) else false end", bad))
+            rules.append((header, "bad_money", f"case when {bad} is not null then not tpc_money_inexact({bad}) else false end", bad))
             rules.append((header, "implausible_amount", f"abs({fld.name}) >= {MAX_AMOUNT}", f"cast({fld.name} as varchar)"))
         else:
             rules.append((header, f"bad_{fld.kind}", f"{bad} is not null", bad))
