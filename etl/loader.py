@@ -193,6 +193,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, buyer_key: bytes, forc
             if duplicate_of(con, sha, result, center):
                 if one_pass:
                     con.rollback()
+                    undo_early_commit(con, matched.format, load_id)
                 return result
         publish.pause_point("staged")
         if reapplied(con, sha, center):
@@ -207,6 +208,8 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, buyer_key: bytes, forc
     except Exception as exc:
         with contextlib.suppress(duckdb.TransactionException):
             con.rollback()
+        if load_id is not None:   # a one-pass load (the only kind with a load id this early) may have committed some
+            undo_early_commit(con, matched.format, load_id)
         refused = isinstance(exc, (FormatError, readers.ReadError, LoadRefused))
         result.status = "refused" if refused else "failed"
         result.message = str(exc) if refused else f"{path.name}: {type(exc).__name__}: {exc}"
@@ -265,14 +268,15 @@ def load_one_pass(con, source, matched: Match, load_id: int, center: str | None)
             inserted = scalar(con, f"select count(*) from {fmt.table} where load_id = ?", [load_id])
             unreadable = readers.unreadable_lines(con, len(matched.header))
             clean = (not source.foreign_lines and unreadable is not None
-                     and readers.shape_holds(shape.result(), matched.header_row, inserted + len(unreadable or ())))
+                     and readers.shape_holds(shape.result(), matched.header_row, inserted + len(unreadable or ()))
+                     and not scalar(con, plain_check(fmt, as_written, key), [load_id])
+                     and not (fmt.dedupe and scalar(con, repeated_keys(fmt, key), [load_id])))
             totals = routed_rejects(con, fmt, key, load_id, matched.header_row, unreadable) if clean else None
-            clean = clean and not scalar(con, plain_check(fmt, as_written), [load_id]) \
-                and not (fmt.dedupe and scalar(con, repeated_keys(fmt), [load_id]))
         except duckdb.Error:
             clean = False
         if not clean:
             con.rollback()
+            undo_early_commit(con, fmt, load_id)   # in case routed_rejects had committed when it failed
     return totals if clean else None
 
 
@@ -328,8 +332,23 @@ def routed_rejects(con, fmt: Format, key: str, load_id: int, header_row: int, un
             select ?, k + {header_row + 1} + len(list_filter(?::bigint[], lambda x: x <= k)), p.c, p.r, p.d
             from (select rowid - ? as k, unnest(from_json(t.{key}[2:], '{PROBLEMS}')) as p
                   from {fmt.table} as t where load_id = ? and {routed})""", [load_id, thresholds, totals[4], load_id])
+        # deleted in a transaction of their own: deleting rows in the transaction that inserted them makes DuckDB
+        # rewrite the rows at commit (nine seconds at ten million lines). The rows committed here are the load's
+        # until it commits: every way the load can end without committing removes them (undo_early_commit).
+        con.commit()
+        con.begin()
         con.execute(f"delete from {fmt.table} as t where load_id = ? and {routed}", [load_id])
     return (totals[0] + len(unreadable), totals[1]), totals[2]
+
+
+def undo_early_commit(con, fmt: Format, load_id: int | None) -> None:
+    """Remove what a one-pass load committed before the rest of it (its rows and rejects, see routed_rejects),
+    when the load ends without committing: a duplicate after all, or a failure. Nothing else has its load id.
+    If even this fails, the run must fail: raising here stops the batch before its working copy is published."""
+    if load_id is None:
+        return
+    con.execute(f"delete from {fmt.table} where load_id = ?", [load_id])
+    con.execute("delete from rejects where load_id = ?", [load_id])
 
 
 PLAIN = {"text": "tpc_text_plain({})", "order_id": "tpc_order_id_plain({})"}
@@ -354,19 +373,21 @@ def stored_as_written(con, source, matched: Match) -> frozenset:
     return frozenset(plain)
 
 
-def repeated_keys(fmt: Format) -> str:
-    """How many of the load's rows repeat a group key another of its rows has (a one-pass load's dedupe)."""
+def repeated_keys(fmt: Format, key: str) -> str:
+    """How many of the load's rows repeat a group key another of its rows has (a one-pass load's dedupe); the rows
+    routed out (their key column holds ROUTED) are not rows of the load."""
     keys = ", ".join(fmt.group_key)
-    return f"select count(*) - count(distinct ({keys})) from {fmt.table} where load_id = ?"
+    return (f"select count(*) - count(distinct ({keys})) from {fmt.table} as t "
+            f"where load_id = ? and not starts_with(t.{key}, '{ROUTED}')")
 
 
-def plain_check(fmt: Format, as_written: frozenset) -> str:
+def plain_check(fmt: Format, as_written: frozenset, key: str) -> str:
     """Count the load's rows holding a value read as written that its parser would have changed or refused
     (a space or an invisible character at either end, Excel's guard, an order number needing the tolerant
-    parser) or that is too long to be a value."""
+    parser) or that is too long to be a value; the rows routed out are rejected already."""
     changed = " or ".join(f"({f.name} is not null and (not {PLAIN[f.kind].format(f.name)} or length({f.name}) > {MAX_CELL}))"
                           for f in fmt.fields if f.name in as_written) or "false"
-    return f"select count(*) from {fmt.table} where load_id = ? and ({changed})"
+    return f"select count(*) from {fmt.table} as t where load_id = ? and not starts_with(t.{key}, '{ROUTED}') and ({changed})"
 
 
 def stage(con, source, matched: Match) -> list[tuple[int, str, str | None, str]]:

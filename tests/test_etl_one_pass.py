@@ -174,3 +174,48 @@ def test_lines_the_reader_skips_keep_every_later_row_number_and_the_balance(con,
     assert (again.rows_read, again.rows_loaded, again.rows_rejected, again.amounts) == (40, 36, 4, result.amounts)
     assert rows(con, "select * exclude (load_id, center) from pos_lines order by rowid") == one_pass
     assert rows(con, "select row_no, column_name, reason, detail from rejects order by row_no") == rejects
+
+
+def with_bad_rows(tmp_path, name="pos.csv"):
+    data = [HEADER] + [line(f"C{i}") for i in range(30)]
+    data[5] = line("B1", when="2020-02-30 10:00:00")
+    data[9] = line("B2")[:4]
+    return write_csv(tmp_path / name, data)
+
+
+def test_a_load_with_routed_rows_that_fails_later_leaves_nothing_of_itself(con, tmp_path, monkeypatch):
+    # the rows and rejects of a one-pass load with bad rows are committed before the rest of the load (deleting
+    # the routed rows in the inserting transaction costs a rewrite); a failure after that must take them out again
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(loader, "settle", broken)
+    result = load(con, with_bad_rows(tmp_path))
+    assert (result.status, result.rows_loaded, result.rows_rejected) == ("failed", 0, 0)
+    assert "the disk is full" in result.message
+    assert rows(con, "select count(*) from pos_lines") == [(0,)]
+    assert rows(con, "select count(*) from rejects") == [(0,)]
+    assert rows(con, "select load_id, status from loads") == [(1, "failed")]
+    monkeypatch.undo()
+    again = load(con, with_bad_rows(tmp_path, "again.csv"))
+    assert (again.status, again.rows_read, again.rows_loaded, again.rows_rejected) == ("loaded", 30, 28, 2)
+    assert rows(con, "select count(*), count(distinct load_id) from pos_lines") == [(28, 1)]
+    assert rows(con, "select row_no, reason from rejects order by row_no") == [(6, "bad_timestamp"), (10, "malformed_row")]
+
+
+def test_a_load_with_routed_rows_found_a_duplicate_late_leaves_nothing_of_itself(con, tmp_path):
+    # the file's hash is still being computed while it loads; it turns out to be loaded already
+    from concurrent.futures import Future
+
+    from conftest import KEY
+    from etl.publish import file_sha256
+
+    first = load(con, with_bad_rows(tmp_path))
+    assert (first.status, first.rows_loaded) == ("loaded", 28)
+    path = with_bad_rows(tmp_path, "same.csv")
+    sha = Future()
+    sha.set_result(file_sha256(path))
+    second = loader.load_file(con, path, KEY, sha=sha)
+    assert (second.status, second.load_id) == ("duplicate", first.load_id)
+    assert rows(con, "select load_id, count(*) from pos_lines group by 1") == [(first.load_id, 28)]
+    assert rows(con, "select load_id, count(*) from rejects group by 1") == [(first.load_id, 2)]
