@@ -258,7 +258,7 @@ def load_one_pass(con, source, matched: Match, load_id: int, center: str | None)
     as_written = stored_as_written(con, source, matched)
     key = routed_field(matched)
     query = (f"with src as (select * from {readers.csv_source(matched.header_row, len(matched.header))}), "
-             f"{temps.TYPED} as ({routed_select(matched, as_written)}) "
+             f"{temps.TYPED} as ({routed_select(matched, as_written, marked_money(con, source, matched))}) "
              f"{insert_sql(fmt, load_id, center)}")
     with readers.scanning_shape(source) as shape:
         con.begin()
@@ -290,7 +290,7 @@ def routed_field(matched: Match) -> str:
     return next(f.name for f in matched.format.fields if f.required_value and f.name in matched.columns)
 
 
-def routed_select(matched: Match, as_written: frozenset) -> str:
+def routed_select(matched: Match, as_written: frozenset, marked: frozenset = frozenset()) -> str:
     """typed_select, with each row that a reject rule catches routed: its key column holds ROUTED and its problems
     as JSON [{c: column, r: reason, d: value}], and a missing value of a column the table requires a stand-in
     (the row is deleted once its problems are recorded; its amounts, where readable, count as read and rejected).
@@ -309,7 +309,7 @@ def routed_select(matched: Match, as_written: frozenset) -> str:
                   for f in fmt.fields if f.kind == "text" and f.required_value and f.name != key]
     marker = f"case when _routed then '{ROUTED}' || to_json(flatten([{problems}])) else {key} end as {key}"
     return (f"select cast(null as bigint) as _row, * exclude (_routed) replace ({', '.join([marker, *stand_ins])}) "
-            f"from (select *, ({bad}) as _routed from ({typed_select(matched, False, as_written)}))")
+            f"from (select *, ({bad}) as _routed from ({typed_select(matched, False, as_written, marked)}))")
 
 
 def routed_rejects(con, fmt: Format, key: str, load_id: int, header_row: int, unreadable: list[tuple]) -> tuple:
@@ -373,6 +373,22 @@ def stored_as_written(con, source, matched: Match) -> frozenset:
     return frozenset(plain)
 
 
+def marked_money(con, source, matched: Match) -> frozenset:
+    """The money fields whose values in the file's first rows are all written with ¥, 元 or thousands, none plainly
+    (Tmall's 2021 reports write every amount '128.00元'): parsed marked spelling first, one regular expression a cell."""
+    head = [row for row in source.head[matched.header_row:] if any(row)]
+    marked = []
+    for fld in matched.format.fields:
+        if fld.kind != "money" or fld.name not in matched.columns:
+            continue
+        index = matched.columns[fld.name]
+        values = [row[index] for row in head if len(row) > index and row[index] not in (None, "")]
+        if values and scalar(con, "select bool_and(not tpc_money_plain(v) and tpc_money_marked(v)) from unnest(?) as t(v)",
+                             [values]):
+            marked.append(fld.name)
+    return frozenset(marked)
+
+
 def repeated_keys(fmt: Format, key: str) -> str:
     """How many of the load's rows repeat a group key another of its rows has (a one-pass load's dedupe); the rows
     routed out (their key column holds ROUTED) are not rows of the load."""
@@ -393,8 +409,9 @@ def plain_check(fmt: Format, as_written: frozenset, key: str) -> str:
 def stage(con, source, matched: Match) -> list[tuple[int, str, str | None, str]]:
     """The file's rows parsed into the scratch table temps.STAGED; returns the rows that could not be read
     as (row, reason, column, detail)."""
+    marked = marked_money(con, source, matched)
     return readers.stage(con, source, matched.header_row, matched.header,
-                         lambda with_row: typed_select(matched, with_row))
+                         lambda with_row: typed_select(matched, with_row, marked=marked))
 
 
 def load_matched(con, source, matched: Match, result: LoadResult, sha, started, exported_at, malformed,
@@ -524,14 +541,15 @@ PARSERS = {
 }
 
 
-def typed_select(matched: Match, with_row: bool, as_written: frozenset = frozenset()) -> str:
+def typed_select(matched: Match, with_row: bool, as_written: frozenset = frozenset(), marked: frozenset = frozenset()) -> str:
     """The query over `src` (text columns c0..) that parses each field (NULL where the file lacks it), keeps
     the text of a value that did not parse in <field>__bad (for the reject), and adds derived fields.
 
     Every value is read as text: DuckDB's own DECIMAL and TIMESTAMP reading rounds 0.005 to 0.01, takes 1e3
     and cuts off a time zone, so the strict parsers of parsers.sql do it. as_written are text and
-    order-number fields taken as the file writes them, to be checked once stored (see plain_check). Each
-    value is parsed once (inner query); the outer one only compares.
+    order-number fields taken as the file writes them, to be checked once stored (see plain_check); marked are
+    money fields the file writes with ¥, 元 or thousands (marked_money), parsed the same, marked spelling first.
+    Each value is parsed once (inner query); the outer one only compares.
     """
     inner, outer, scratch = (["_row"] if with_row else []), [], []
     for fld in matched.format.fields:
@@ -542,7 +560,8 @@ def typed_select(matched: Match, with_row: bool, as_written: frozenset = frozens
             if fld.kind == "order_id":
                 outer.append(f"cast(null as varchar) as {fld.name}__bad")
             continue
-        inner.append(f"{PARSERS[fld.kind].format(column)} as {fld.name}")
+        parser = "tpc_money_marked_first({})" if fld.name in marked else PARSERS[fld.kind]
+        inner.append(f"{parser.format(column)} as {fld.name}")
         if fld.personal or fld.kind == "text":
             continue
         # the cell as written, passed through untouched; only a value that did not parse is made text

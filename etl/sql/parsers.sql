@@ -59,6 +59,13 @@ create or replace temp macro tpc_money(s) as
          when tpc_money_marked(s) then cast(replace(rtrim(ltrim(s, '¥￥'), '元'), ',', '') as decimal(38, 2))
          else tpc_money_any(s) end;
 
+-- the same value as tpc_money for every text (a plain amount is a marked one too), asked in the other order: for a
+-- column whose first rows write every amount with ¥, 元 or thousands (loader.marked_money), one regular
+-- expression a cell instead of two
+create or replace temp macro tpc_money_marked_first(s) as
+    case when tpc_money_marked(s) then cast(replace(rtrim(ltrim(s, '¥￥'), '元'), ',', '') as decimal(38, 2))
+         else tpc_money_any(s) end;
+
 -- quantity: up to three decimals (bulk goods sell by weight), commas only between thousands, no scientific notation
 create or replace temp macro tpc_qty_plain(s) as regexp_full_match(s, '-?[0-9]{1,12}(\.[0-9]{1,3})?');
 
