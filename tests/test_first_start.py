@@ -95,3 +95,18 @@ def test_a_failed_build_says_which_file_as_text(real_build):
     assert not at.get("progress") and not at.info and not at.title
     assert at.error[0].value == "The demo data failed to load"
     assert at.code[0].value == "pos_sales_2019.csv: **broken**"
+
+
+def test_files_still_being_written_into_a_warehouse_built_meanwhile_load_as_duplicates(tmp_path):
+    # two first starts at once: the second waits for the writer lock, and finds the warehouse the first built
+    from etl import demo, pipeline
+
+    db = tmp_path / "w.duckdb"
+    first = pipeline.build_demo(db)
+    assert [r.status for r in first] == ["loaded"] * demo.TOTAL_FILES
+    written = pipeline.Arriving(demo.TOTAL_FILES)
+    for path in demo.generate(tmp_path / "demo"):
+        written.arrived(path)
+    second = pipeline.load_paths(db, written, centers=pipeline.DemoCenters(demo))
+    assert [r.status for r in second] == ["duplicate"] * demo.TOTAL_FILES
+    assert [r.load_id for r in second] == [r.load_id for r in first]
