@@ -363,26 +363,29 @@ def stored_as_written(con, source, matched: Match) -> frozenset:
         "select column_name from information_schema.columns where table_name = ?", [matched.format.table]).fetchall()}
     candidates = [f for f in matched.format.fields
                   if f.kind in PLAIN and not f.personal and f.name in stored and f.name in matched.columns]
-    head = [row for row in source.head[matched.header_row:] if any(row)]
     plain = []
     for fld in candidates:
-        values = [row[matched.columns[fld.name]] for row in head if len(row) > matched.columns[fld.name]]
-        values = [v for v in values if v not in (None, "")]
+        values = head_values(source, matched, fld.name)
         if not values or scalar(con, f"select bool_and({PLAIN[fld.kind].format('v')}) from unnest(?) as t(v)", [values]):
             plain.append(fld.name)
     return frozenset(plain)
 
 
+def head_values(source, matched: Match, name: str) -> list[str]:
+    """The field's non-empty values in the file's first rows (what decides how the one pass reads the field)."""
+    index = matched.columns[name]
+    return [row[index] for row in source.head[matched.header_row:]
+            if any(row) and len(row) > index and row[index] not in (None, "")]
+
+
 def marked_money(con, source, matched: Match) -> frozenset:
     """The money fields whose values in the file's first rows are all written with ¥, 元 or thousands, none plainly
     (Tmall's 2021 reports write every amount '128.00元'): parsed marked spelling first, one regular expression a cell."""
-    head = [row for row in source.head[matched.header_row:] if any(row)]
     marked = []
     for fld in matched.format.fields:
         if fld.kind != "money" or fld.name not in matched.columns:
             continue
-        index = matched.columns[fld.name]
-        values = [row[index] for row in head if len(row) > index and row[index] not in (None, "")]
+        values = head_values(source, matched, fld.name)
         if values and scalar(con, "select bool_and(not tpc_money_plain(v) and tpc_money_marked(v)) from unnest(?) as t(v)",
                              [values]):
             marked.append(fld.name)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import queue
 import tempfile
 import threading
 from pathlib import Path
@@ -29,8 +30,6 @@ class Arriving:
     next file. len() is how many files there will be; `paths` holds those that arrived."""
 
     def __init__(self, total: int, on_arrival=None):
-        import queue
-
         self.total, self.on_arrival, self.paths = total, on_arrival, []
         self._queue = queue.Queue()
 
@@ -50,8 +49,6 @@ class Arriving:
             yield self.paths[index]
 
     def _take(self, block: bool) -> None:
-        import queue
-
         try:
             item = self._queue.get(block=block)
         except queue.Empty:
@@ -285,16 +282,13 @@ def build_demo(db: Path, seed: int | None = None, progress: bool = False, on_fil
     from etl import demo
 
     out_dir, seed = out_dir or db.parent / "demo", seed if seed is not None else demo.DEFAULT_SEED
-    if db.exists() or config.lake_configured():   # some may be loaded already: written first, then loaded as a batch
-        files = demo.generate(out_dir, seed, on_write)
-        return load_paths(db, files, progress=progress, on_file=on_file, centers={f: demo.center_of(f) for f in files},
-                          on_lake=on_lake)
-    # a new warehouse: each export loads while the next ones are written (a first start's time is both, overlapped)
+    # into a new warehouse each export loads while the next ones are written (a first start's time is both,
+    # overlapped); into one that exists, or the lake, load_paths waits for them all and loads them as a batch
     files = Arriving(demo.TOTAL_FILES, on_write)
     writer = threading.Thread(target=write_all, args=(out_dir, seed, files), name="demo-writer", daemon=True)
     writer.start()
     try:
-        return load_paths(db, files, progress=progress, on_file=on_file, centers=DemoCenters(demo))
+        return load_paths(db, files, progress=progress, on_file=on_file, centers=DemoCenters(demo), on_lake=on_lake)
     finally:
         writer.join()
 

@@ -111,7 +111,7 @@ def local_files(table) -> list[str] | None:
 
 
 def sql_list(paths: list[str]) -> str:
-    return "[" + ", ".join("'" + path.replace("'", "''") + "'" for path in paths) + "]"
+    return "[" + ", ".join(map(warehouse.sql_literal, paths)) + "]"
 
 
 def write(work: Path, scans: dict, found: Version) -> None:
