@@ -22,7 +22,7 @@ from test_lake import lake_rows, same_as_embedded, snapshot_ids
 
 pytest.importorskip("pyiceberg")
 
-from etl.lake import commit  # noqa: E402
+from etl.lake import commit, write  # noqa: E402
 from etl.lake.tables import TABLES  # noqa: E402
 
 
@@ -119,6 +119,19 @@ def test_load_ids_are_the_lake_s_own_so_two_centers_keep_theirs_apart(lake, keye
         assert con.execute("select count(*), count(distinct load_id) from lake_loads").fetchone() == (4, 4)
 
 
+def recording_writes(monkeypatch) -> list[tuple]:
+    """Every write of a partitioned table's new data files, as (table, its first row's center, files written)."""
+    written, real_write = [], write.partition_files
+
+    def recorded_write(lake_table, rows, *args, **kwargs):
+        files = real_write(lake_table, rows, *args, **kwargs)
+        written.append((lake_table.name()[-1], rows["center"][0].as_py() if rows.num_rows else None, len(files)))
+        return files
+
+    monkeypatch.setattr(write, "partition_files", recorded_write)
+    return written
+
+
 def test_two_centers_committing_at_the_same_moment_both_land(lake, keyed, tmp_path, monkeypatch):
     """Both writers stage against the same tables, then swap together: one wins, the other's swap finds the tables
     moved, rolls back all of its tables and redoes the publish on top of the winner's."""
@@ -140,6 +153,7 @@ def test_two_centers_committing_at_the_same_moment_both_land(lake, keyed, tmp_pa
             raise
 
     monkeypatch.setattr(commit, "swap", swap_together)
+    written = recording_writes(monkeypatch)
     results = {}
 
     def load(db, center):
@@ -154,6 +168,60 @@ def test_two_centers_committing_at_the_same_moment_both_land(lake, keyed, tmp_pa
     assert len(lost) == 1 and "was committed by another writer first" in str(lost[0])
     assert lake_sales(lake) == [("NJ", 25, Decimal("250.00")), ("SH", 40, Decimal("400.00"))]
     assert lake_rows(lake, "sales", "select count(*), count(distinct (center, order_id)) from t") == [(65, 65)]
+    # the loser's redo kept the sales file it had written (the winner touched other partitions): each center's
+    # March file was written once, and every data file on disk is one the lake reads
+    assert sorted(w for w in written if w[0] == "sales") == [("sales", "NJ", 1), ("sales", "SH", 1)]
+    assert data_files_on_disk(lake, "sales") == referenced_data_files(lake, "sales") == live_data_files(lake, "sales")
+
+
+def data_files_on_disk(lake, table: str) -> set[str]:
+    folder = Path(lake.load_table(("tpc", table)).metadata.location.removeprefix("file://")) / "data"
+    return {f"file://{path}" for path in folder.rglob("*.parquet")}
+
+
+def live_data_files(lake, table: str) -> set[str]:
+    return {task.file.file_path for task in lake.load_table(("tpc", table)).scan().plan_files()}
+
+
+def referenced_data_files(lake, table: str) -> set[str]:
+    """The data files any snapshot of the table reads (those a time-travel query may still need)."""
+    found = lake.load_table(("tpc", table))
+    return {task.file.file_path for snap in found.metadata.snapshots
+            for task in found.scan(snapshot_id=snap.snapshot_id).plan_files()}
+
+
+def test_a_redo_after_a_commit_that_moved_its_own_partitions_writes_them_again(lake, keyed, tmp_path, monkeypatch):
+    """Between a publish's plan and its swap another commit rewrites the same center's partition (here the same
+    warehouse's rows, published by hand): the redo cannot keep its files, so it deletes them, plans again on the
+    table as it now stands, and the lake ends with the warehouse's rows once."""
+    from etl.lake import export, loads
+
+    sh = center_warehouse(tmp_path / "sh", "SH")
+    assert [r.status for r in pipeline.load_paths(sh, [write_csv(tmp_path / "a.csv", pos_rows("SH", 10))],
+                                                  center="SH")] == ["loaded"]
+    real, moved = commit.swap, []
+
+    def swap_after_another_commit(catalog, staged):
+        if not moved:
+            moved.append(data_files_on_disk(lake, "sales"))
+            # another commit rewrites SH's March partition before ours swaps (its rows are the same as the lake's:
+            # a compaction, say)
+            sales = lake.load_table(("tpc", "sales"))
+            sales.overwrite(sales.scan().to_arrow())
+        return real(catalog, staged)
+
+    monkeypatch.setattr(commit, "swap", swap_after_another_commit)
+    written = recording_writes(monkeypatch)
+    second = write_csv(tmp_path / "b.csv", pos_rows("SX", 5))
+    assert [r.status for r in pipeline.load_paths(sh, [second], center="SH")] == ["loaded"]
+    assert lake_sales(lake) == [("SH", 15, Decimal("150.00"))]
+    same_as_embedded(lake, sh, "sales")
+    # the redo wrote SH's March anew (the first attempt's file named rows the lake no longer holds as planned),
+    # and that first attempt's file went: every data file on disk is one a snapshot reads
+    assert [w for w in written if w[0] == "sales"] == [("sales", "SH", 1), ("sales", "SH", 1)]
+    assert len(live_data_files(lake, "sales")) == 1
+    assert data_files_on_disk(lake, "sales") == referenced_data_files(lake, "sales")
+    assert len(data_files_on_disk(lake, "sales")) == 3   # the first load's, the hand rewrite's, the redo's
 
 
 def test_two_writer_processes_at_once_lose_and_double_nothing(lake, keyed, tmp_path):

@@ -31,7 +31,7 @@ from pyiceberg.exceptions import CommitFailedException
 from pyiceberg.expressions import AlwaysFalse, AlwaysTrue, BooleanExpression, In, IsNull, Or
 
 from etl import warehouse
-from etl.lake import commit, ids
+from etl.lake import commit, ids, write
 from etl.lake.catalog import identifier
 from etl.lake.create import difference
 from etl.lake.tables import MONTH, TABLES, LakeTable, arrow_schemas
@@ -110,10 +110,12 @@ def publish(catalog: Catalog, con: duckdb.DuckDBPyConnection, scope: Scope, take
                                             "lake_id": pa.array(list(mapping.values()), pa.int64())}))
     props = {"tpc.centers": ",".join(scope.centers) or "-", "tpc.network": str(scope.network).lower(),
              **(properties or {})}
+    con.execute("set arrow_large_buffer_size = true")   # the lake's strings are large_string: no cast of every row
+    plans = []
     try:
         for attempt in range(COMMIT_TRIES):
-            plans = [plan(catalog, con, TABLES[name], scope) for name in TABLES
-                     if TABLES[name].by_center or scope.network]
+            plans = ([p.again(catalog, con, scope) for p in plans] if plans else
+                     [plan(catalog, con, TABLES[name], scope) for name in TABLES if TABLES[name].by_center or scope.network])
             if attempt == 0 and not take_over:
                 check_owner(plans, set(mapping.values()), scope)
             txs = [p.transaction(props) for p in plans if p.changed]
@@ -124,8 +126,13 @@ def publish(catalog: Catalog, con: duckdb.DuckDBPyConnection, scope: Scope, take
                     raise
                 time.sleep(random.uniform(0.05, 0.2) * (attempt + 1))
                 continue
-            return [p.outcome(landed.get(p.table.name)) for p in plans]
+            plans, done = [], plans   # committed: their files are the lake's now
+            return [p.outcome(landed.get(p.table.name)) for p in done]
         raise AssertionError("unreachable")
+    except (CommitFailedException, ExportError):   # nothing landed: the files written for it go
+        for p in plans:
+            p.discard()
+        raise
     finally:
         con.unregister("lake_load_ids")
 
@@ -179,17 +186,33 @@ def partition_keys(table: LakeTable) -> list[str]:
 class Plan:
     """One table's part in a publish: the lake's rows it covers, the warehouse's, and what must change.
 
-    A partitioned table changes by partitions (`changed`: their keys); another by its whole slice (`changed`:
-    the slice's row filter, or None when the lake holds the same rows)."""
+    A partitioned table changes by partitions (`changed`: their keys), its new data files written when planned
+    (`new`: DataFiles), so that a publish that lost a race to another center's commit reuses them; another table
+    changes by its whole slice (`changed`: the slice's row filter, or None when the lake holds the same rows; `new`:
+    Arrow tables, written with the transaction)."""
 
-    def __init__(self, table: LakeTable, lake, lake_rows: pa.Table, files: list, new: list[pa.Table], changed,
-                 rows: int) -> None:
+    def __init__(self, table: LakeTable, lake, lake_rows: pa.Table, files: list, new: list, changed, rows: int) -> None:
         self.table, self.lake, self.lake_rows = table, lake, lake_rows
         self.files, self.new, self.changes, self.rows = files, new, changed, rows
 
     @property
     def changed(self) -> bool:
         return bool(self.changes) if self.table.partition else self.changes is not None
+
+    def again(self, catalog: Catalog, con: duckdb.DuckDBPyConnection, scope: Scope) -> Plan:
+        """This plan on the table as it stands after another writer's commit: kept, files and all, when that
+        commit left the scope's data files as they were (another center's load); made again otherwise."""
+        lake = catalog.load_table(identifier(self.table.name))
+        if self.table.partition and scoped_paths(lake, row_filter(self.table, scope)) == {f.file_path for f in self.files}:
+            return Plan(self.table, lake, self.lake_rows, self.files, self.new, self.changes, self.rows)
+        self.discard()
+        return plan(catalog, con, self.table, scope)
+
+    def discard(self) -> None:
+        """Delete the data files written for this plan (no commit took them)."""
+        if self.table.partition:
+            write.discard(self.lake, self.new)
+            self.new = []
 
     def transaction(self, properties: dict[str, str]):
         tx = self.lake.transaction()
@@ -205,7 +228,7 @@ class Plan:
             for data_file in self.files:
                 if file_key(data_file) in self.changes:
                     overwrite.delete_data_file(data_file)
-            for data_file in data_files(tx, self.lake, self.new, overwrite.commit_uuid):
+            for data_file in self.new:
                 overwrite.append_data_file(data_file)
 
     def replace_slice(self, tx, properties) -> None:
@@ -223,8 +246,12 @@ class Plan:
                         len(self.changes) if self.table.partition else 0)
 
 
+def scoped_paths(lake, flt: BooleanExpression) -> set[str]:
+    return {task.file.file_path for task in lake.scan(row_filter=flt).plan_files()}
+
+
 def data_files(tx, lake, parts: list[pa.Table], write_uuid):
-    """Parquet data files of the parts (each one partition's rows, or a slice), written now."""
+    """Parquet data files of the parts (a small table's slice), written now."""
     from pyiceberg.io.pyarrow import _dataframe_to_data_files
 
     for part in parts:
@@ -249,15 +276,19 @@ def plan(catalog: Catalog, con: duckdb.DuckDBPyConnection, table: LakeTable, sco
     if not table.partition:
         same = same_rows(old, new)
         return Plan(table, lake, old, files, [new] if new.num_rows else [], None if same else flt, new.num_rows)
+    keys = partition_keys(table)
+    if not old.num_rows:   # nothing of the scope in the lake (a center's first load): every new partition changes
+        written = write.partition_files(lake, new, keys)
+        return Plan(table, lake, old, files, written, {file_key(f) for f in written}, new.num_rows)
     con.register("lake_slice", old)
     con.register("warehouse_slice", new)
     try:
-        changed = changed_partitions(con, partition_keys(table))
-        parts = partitions_of(con, partition_keys(table), changed)
+        changed = changed_partitions(con, keys)
     finally:
         con.unregister("lake_slice")
         con.unregister("warehouse_slice")
-    return Plan(table, lake, old, files, parts, changed, new.num_rows)
+    written = write.partition_files(lake, new, keys, changed)
+    return Plan(table, lake, old, files, written, changed, new.num_rows)
 
 
 def changed_partitions(con, keys: list[str]) -> set[tuple]:
@@ -268,27 +299,6 @@ def changed_partitions(con, keys: list[str]) -> set[tuple]:
     lake, mine = fingerprint.format("lake_slice"), fingerprint.format("warehouse_slice")
     rows = con.execute(f"({mine} except {lake}) union ({lake} except {mine})").fetchall()
     return {tuple(row[:len(keys)]) for row in rows}
-
-
-def partitions_of(con, keys: list[str], changed: set) -> list[pa.Table]:
-    """The warehouse's rows of the changed partitions, one Arrow table per partition.
-
-    Split here because pyiceberg filters the whole frame once per partition it finds in it (slow in the number of
-    partitions times rows); handed one partition at a time it writes each in one pass."""
-    if not changed:
-        return []
-    con.register("changed_keys", pa.Table.from_pylist([{f"k{i}": v for i, v in enumerate(k)} for k in changed]))
-    try:
-        matched = " and ".join(f"k.k{i} is not distinct from {key}" for i, key in enumerate(keys))
-        selected = f"select r.* from warehouse_slice as r join changed_keys as k on {matched}"
-        listed = ", ".join(keys)
-        rows = con.sql(f"{selected} order by {listed}").to_arrow_table()
-        sizes = [n for (n,) in con.execute(f"select count(*) from ({selected}) group by {listed} "
-                                           f"order by {listed}").fetchall()]
-    finally:
-        con.unregister("changed_keys")
-    offsets = [sum(sizes[:i]) for i in range(len(sizes))]
-    return [rows.slice(offset, size) for offset, size in zip(offsets, sizes)]
 
 
 def same_rows(old: pa.Table, new: pa.Table) -> bool:

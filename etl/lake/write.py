@@ -1,0 +1,80 @@
+"""A partitioned lake table's new data files, written by DuckDB: rows split by partition and compressed in parallel.
+
+pyiceberg's own writer splits an Arrow table by filtering it once per partition and writes each part in Python's
+threads; for one center's 2M lines (36 partitions) that, with the sort it needs to be fast, took 4 s of a 10 s
+load. DuckDB's partitioned COPY does it in one parallel pass (about 1.3 s) and writes files half the size. The files
+carry the table's field ids (FIELD_IDS), as Iceberg requires, and not the extra partition columns; each is then
+put in the table's data folder through the table's FileIO (a local folder or s3://) and described for the commit
+from its own Parquet footer (pyiceberg's parquet_file_to_data_file: its statistics and its partition).
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+from pyiceberg.io.pyarrow import parquet_file_to_data_file
+
+COPY_CHUNK = 8 << 20
+
+
+def partition_files(lake, rows: pa.Table, keys: list[str], changed: set[tuple] | None = None) -> list:
+    """Write the rows of the `changed` partitions (all of them when None) as data files of `lake`; their
+    DataFiles. `keys` are the SQL expressions of the partition values, in the spec's order."""
+    if not rows.num_rows or changed == set():
+        return []
+    scratch = Path(tempfile.mkdtemp(prefix="tpc-lake-write-"))
+    try:
+        split_by_partition(rows, {f.name: f.field_id for f in lake.schema().fields}, keys, changed, scratch)
+        return [placed(lake, path) for path in sorted(scratch.rglob("*.parquet"))]
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def split_by_partition(rows: pa.Table, field_ids: dict[str, int], keys: list[str], changed: set[tuple] | None,
+                       folder: Path) -> None:
+    """One Parquet file per partition (or more for a large one) under folder, by one DuckDB COPY."""
+    columns = ", ".join(f'"{name}"' for name in rows.column_names)
+    parts = ", ".join(f"{key} as tpc_p{i}" for i, key in enumerate(keys))
+    with duckdb.connect() as con:
+        con.register("rows_to_write", rows)
+        where = ""
+        if changed is not None:
+            con.register("changed_keys", pa.Table.from_pylist([{f"k{i}": v for i, v in enumerate(k)} for k in changed]))
+            matched = " and ".join(f"k.k{i} is not distinct from {key}" for i, key in enumerate(keys))
+            where = f"where exists (select 1 from changed_keys as k where {matched})"
+        ids = ", ".join(f'"{name}": {field_id}' for name, field_id in field_ids.items())
+        con.execute(f"copy (select {columns}, {parts} from rows_to_write {where}) to '{folder}' "
+                    f"(format parquet, compression zstd, partition_by ({', '.join(f'tpc_p{i}' for i in range(len(keys)))}), "
+                    f"field_ids {{{ids}}})")
+
+
+def placed(lake, local: Path):
+    """Copy a written file into the table's data folder, under its partition's path; its DataFile."""
+    metadata = lake.metadata
+    described = parquet_file_to_data_file(_local_io(), metadata, str(local))
+    partition_path = metadata.spec().partition_to_path(described.partition, metadata.schema())
+    target = f"{lake.location().rstrip('/')}/data/{partition_path}/00000-0-{uuid.uuid4()}.parquet"
+    with local.open("rb") as src, lake.io.new_output(target).create(overwrite=False) as dst:
+        shutil.copyfileobj(src, dst, COPY_CHUNK)
+    described[1] = target   # DataFile's file_path (read-only as a property; pyiceberg is pinned, see commit.py)
+    assert described.file_path == target
+    return described
+
+
+def _local_io():
+    from pyiceberg.io.pyarrow import PyArrowFileIO
+
+    return PyArrowFileIO()
+
+
+def discard(lake, data_files: list) -> None:
+    """Delete data files no commit took (a publish that re-planned, or gave up)."""
+    for data_file in data_files:
+        try:
+            lake.io.delete(data_file.file_path)
+        except FileNotFoundError:
+            pass
