@@ -1,6 +1,7 @@
 """Open the warehouse and lay down its schema and views; the only module that knows the SQL files' order."""
 from __future__ import annotations
 
+import json
 import weakref
 from pathlib import Path
 
@@ -66,10 +67,12 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     a warehouse of another schema version (its tables would not take this version's rows)."""
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    # every reader in a process must open a file with the same settings, or DuckDB refuses the second
-    settings = {"enable_external_access": False} if read_only else {}
-    con = duckdb.connect(str(path), read_only=read_only, config=settings)
-    if not read_only:
+    # every reader in a process must open a file with the same settings, or DuckDB refuses the second: all open
+    # it plainly, and the first locks the instance down (later connections share it, locked)
+    con = duckdb.connect(str(path), read_only=read_only)
+    if read_only:
+        lock_down(con)
+    else:
         # a load of ten million lines spills to disk rather than growing past the machine's share
         con.execute(f"set memory_limit = '{WRITER_MEMORY}'")
         found = schema_version(con)
@@ -78,6 +81,24 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
             raise schema_refusal(path, found)
         ensure_schema(con)
     return con
+
+
+# meta key of a lake read cache: the folders of the lake's data files its views read (etl/lake/cache.py)
+READS_FILES_UNDER = "reads_files_under"
+
+
+def lock_down(con: duckdb.DuckDBPyConnection) -> None:
+    """A reader reaches no file but the warehouse, and the folders its meta names under READS_FILES_UNDER (a lake
+    read cache's views over the lake's Parquet files); DuckDB cannot lift this for the instance once set."""
+    if not scalar(con, "select current_setting('enable_external_access')"):
+        return   # another connection to this file locked it down already
+    try:
+        row = con.execute("select value from meta where key = ?", [READS_FILES_UNDER]).fetchone()
+    except duckdb.CatalogException:   # no meta table: not a warehouse of ours (yet)
+        row = None
+    if row:
+        con.execute("set allowed_directories = ?", [json.loads(row[0])])
+    con.execute("set enable_external_access = false")
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:

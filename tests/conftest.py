@@ -205,11 +205,11 @@ def card_values(monkeypatch):
 def warehouse_rows(db: Path, sql: str, params=()) -> list[tuple]:
     """A query straight on a test warehouse (its views, not the dashboard's marts or named queries).
 
-    Opened with the app's own settings: DuckDB refuses a second connection to one file with other settings.
+    Opened the app's own way: DuckDB refuses a second connection to one file with other settings.
     """
-    import duckdb
+    from etl import warehouse
 
-    with duckdb.connect(str(db), read_only=True, config={"enable_external_access": False}) as connection:
+    with warehouse.connect(db, read_only=True) as connection:
         return connection.execute(sql, list(params)).fetchall()
 
 

@@ -8,12 +8,12 @@ import duckdb
 import pytest
 
 from apptest import metrics, open_page
-from etl import demo, readers
+from etl import demo, readers, warehouse
 
 
 @pytest.fixture(scope="module")
 def demo_db(demo_build):
-    con = duckdb.connect(str(demo_build[1]), read_only=True, config={"enable_external_access": False})
+    con = warehouse.connect(demo_build[1], read_only=True)
     yield con
     con.close()
 

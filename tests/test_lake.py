@@ -8,11 +8,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pytest
 
 import pg
 from conftest import KEY, POS_NJ, warehouse_rows, write_csv
-from etl import channels, config, pipeline
+from etl import channels, config, pipeline, warehouse
 from etl.__main__ import main
 
 pyiceberg = pytest.importorskip("pyiceberg")
@@ -52,7 +53,7 @@ def same_as_embedded(catalog, db: Path, table: str, where: str = "true") -> None
 
     query = by_file(TABLES[table].query, "loads")
     embedded = warehouse_rows(db, f"select count(*) from ({query})")[0][0]
-    with duckdb.connect(str(db), read_only=True, config={"enable_external_access": False}) as con:
+    with warehouse.connect(db, read_only=True) as con:
         con.register("lake_scan", scanned(catalog, table))
         con.register("lake_loads", scanned(catalog, "loads"))
         in_lake = by_file("select * from lake_scan", "lake_loads")
@@ -92,7 +93,7 @@ def test_export_gives_the_embedded_rows_row_for_row_and_to_the_fen(lake, centers
     done = export.export(lake, centers_warehouse)
     assert {e.table: (e.rows_before, e.rows) for e in done} == {
         "centers": (0, 2), "products": (0, 3), "targets": (0, 2), "sales": (0, 13), "leads": (0, 3),
-        "rejects": (0, 2), "loads": (0, 9)}
+        "sales_daily": (0, 12), "orders_daily": (0, 9), "buyers_daily": (0, 9), "rejects": (0, 2), "loads": (0, 9)}
     for table in TABLES:
         same_as_embedded(lake, centers_warehouse, table)
     totals = "select center, channel, count(*), sum(net_rmb), sum(paid_rmb) from {} group by all order by all"
@@ -111,7 +112,8 @@ def test_exporting_twice_changes_nothing(lake, centers_warehouse, capsys):
     out = capsys.readouterr().out
     assert out.splitlines() == [f"tpc.{e}: unchanged, {n} rows" for e, n in
                                 (("centers", 2), ("products", 3), ("targets", 2), ("sales", 13), ("leads", 3),
-                                 ("rejects", 2), ("loads", 9))]
+                                 ("sales_daily", 12), ("orders_daily", 9), ("buyers_daily", 9), ("rejects", 2),
+                                 ("loads", 9))]
     assert snapshot_ids(lake) == before
     same_as_embedded(lake, centers_warehouse, "sales")
 
@@ -133,8 +135,8 @@ def test_exporting_one_center_replaces_only_its_rows(lake, centers_warehouse, tm
     assert result.status == "loaded"
     done = export.export(lake, newer, center="NJ")
     assert [(e.table, e.status) for e in done] == [
-        ("targets", "unchanged"), ("sales", "replaced"), ("leads", "unchanged"),
-        ("rejects", "unchanged"), ("loads", "replaced")]
+        ("targets", "unchanged"), ("sales", "replaced"), ("leads", "unchanged"), ("sales_daily", "replaced"),
+        ("orders_daily", "replaced"), ("buyers_daily", "replaced"), ("rejects", "unchanged"), ("loads", "replaced")]
     by_center = "select center, count(*), sum(net_rmb) from {} group by 1 order by 1"
     assert lake_rows(lake, "sales", by_center.format("t")) == [("NJ", 3, Decimal("600.00")),
                                                               ("SH", 11, Decimal("121957.99"))]
@@ -205,7 +207,7 @@ def test_a_commit_that_loses_to_another_writer_is_redone(lake, centers_warehouse
 
     monkeypatch.setattr(commit, "swap", first_loses)
     done = export.export(lake, centers_warehouse)
-    assert len(lost) == 1 and len(lost[0]) == 7 and [e.status for e in done if e.table == "sales"] == ["replaced"]
+    assert len(lost) == 1 and len(lost[0]) == len(TABLES) and [e.status for e in done if e.table == "sales"] == ["replaced"]
     assert not any(Path(location.removeprefix("file://")).exists() for location in lost[0])
     for table in TABLES:
         same_as_embedded(lake, centers_warehouse, table)
@@ -229,3 +231,37 @@ def test_init_names_a_lake_table_whose_columns_are_not_the_warehouse_s(lake, cap
             "center_name, city, opened_on") in capsys.readouterr().out.splitlines()
     with pytest.raises(export.ExportError, match="the lake's columns are not the warehouse's: centers"):
         export.export(lake, Path("/nonexistent.duckdb"))
+
+
+def test_init_on_a_lake_made_before_the_marts_creates_them_from_the_lake_s_lines(lake, centers_warehouse, capsys):
+    export.export(lake, centers_warehouse)
+    for mart in warehouse.MARTS:   # the lake as an earlier version left it: lines, no marts
+        lake.drop_table(("tpc", mart))
+    assert main(["lake", "init"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"tpc.{name}: " + {"sales_daily": "created, 12 rows from the lake's lines",
+                           "orders_daily": "created, 9 rows from the lake's lines",
+                           "buyers_daily": "created, 9 rows from the lake's lines"}.get(name, "exists")
+        for name in TABLES]
+    for mart in warehouse.MARTS:
+        same_as_embedded(lake, centers_warehouse, mart)
+    assert main(["lake", "init"]) == 0   # again: nothing to do
+    assert capsys.readouterr().out.splitlines() == [f"tpc.{name}: exists" for name in TABLES]
+
+
+def test_a_commit_computed_from_a_table_that_moved_meanwhile_lands_nowhere(lake, centers_warehouse):
+    """commit(read=...): the marts init builds from the lines land only if the lines are still those it read."""
+    from pyiceberg.exceptions import CommitFailedException
+
+    from etl.lake import commit
+
+    export.export(lake, centers_warehouse)
+    sales = lake.load_table(("tpc", "sales"))   # read before another writer moves it, below
+    centers = lake.load_table(("tpc", "centers"))
+    tx = centers.transaction()
+    tx.append(pa.table({"center": ["XX"], "center_name": ["X"], "city": ["X"], "opened_on": pa.array([None], pa.date32())})
+              .cast(centers.schema().as_arrow()))
+    lake.load_table(("tpc", "sales")).overwrite(sales.scan().to_arrow())
+    with pytest.raises(CommitFailedException, match="tpc.sales was committed by another writer first"):
+        commit.commit(lake, [tx], read=(sales,))
+    assert lake_rows(lake, "centers", "select count(*) from t where center = 'XX'") == [(0,)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import duckdb
 import pytest
 
 from apptest import metrics, no_errors, open_page
@@ -126,6 +127,27 @@ def test_a_cache_holds_the_lake_s_rows_and_the_marts_built_from_them(on_lake, ce
     assert warehouse_rows(config.lake_cache_path(), "select value from meta where key = 'lake_snapshot_id'") == [
         (str(on_lake.load_table(("tpc", "loads")).current_snapshot().snapshot_id),)]
     assert found.key == cache.version(on_lake)
+
+
+def test_a_cache_reads_the_lines_and_marts_in_place_and_no_other_file(on_lake, centers_warehouse, tmp_path):
+    """On a file:// lake the cache copies no line: sales and the marts are views over the snapshot's Parquet files,
+    which its readers may read; any other file stays out of their reach."""
+    export.export(on_lake, centers_warehouse)
+    cache.build(config.lake_cache_path())
+    from conftest import warehouse_rows
+
+    kinds = "select table_name, table_type from information_schema.tables where table_name in ({}) order by 1"
+    names = ", ".join(f"'{name}'" for name in ("sales", "sales_daily", "orders_daily", "buyers_daily", "leads"))
+    assert warehouse_rows(config.lake_cache_path(), kinds.format(names)) == [
+        ("buyers_daily", "VIEW"), ("leads", "BASE TABLE"), ("orders_daily", "VIEW"), ("sales", "VIEW"),
+        ("sales_daily", "VIEW")]
+    totals = "select center, count(*), sum(net_rmb) from sales group by 1 order by 1"
+    assert warehouse_rows(config.lake_cache_path(), totals) == warehouse_rows(centers_warehouse, totals) == [
+        ("NJ", 2, Decimal("500.00")), ("SH", 11, Decimal("121957.99"))]
+    outside = tmp_path / "outside.csv"
+    outside.write_text("a\n1\n")
+    with pytest.raises(duckdb.PermissionException, match="disabled by configuration"):
+        warehouse_rows(config.lake_cache_path(), f"select * from read_csv('{outside}')")
 
 
 def test_a_server_whose_lake_cannot_be_reached_and_has_no_cache_says_so(tmp_path, monkeypatch):

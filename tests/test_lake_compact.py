@@ -182,7 +182,8 @@ def test_compact_without_the_lake_or_of_an_unknown_table_exits_2(lake, monkeypat
     assert capsys.readouterr().out.splitlines() == [f"tpc.{name}: nothing to compact" for name in TABLES]
     assert main(["lake", "compact", "--table", "orders"]) == 2
     assert capsys.readouterr().err.strip() == ("nothing compacted: no lake table 'orders' (the tables: centers, "
-                                               "products, targets, sales, leads, rejects, loads)")
+                                               "products, targets, sales, leads, sales_daily, orders_daily, buyers_daily, "
+                                               "rejects, loads)")
     assert main(["lake", "compact", "--target-mb", "0"]) == 2
     assert "--target-mb must be at least 1" in capsys.readouterr().err
     monkeypatch.delenv(config.LAKE_CATALOG_ENV)

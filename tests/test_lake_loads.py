@@ -67,11 +67,12 @@ def test_a_load_lands_in_the_lake_in_one_commit_across_its_tables(lake, keyed, t
     before = snapshot_ids(lake)
     assert main(["load", "--db", str(db), "--center", "NJ", str(write_csv(tmp_path / "pos-nj.csv", POS_NJ))]) == 0
     out = capsys.readouterr().out
-    assert "lake: one commit (centers, products, sales 2 partitions, loads;" in out, out
+    assert ("lake: one commit (centers, products, sales 2 partitions, sales_daily 1 partition, orders_daily 1 partition, "
+            "buyers_daily 1 partition, loads;") in out, out
     after = snapshot_ids(lake)
     # every table the run changed got exactly one snapshot, all tagged as this load; targets and leads untouched
     changed = {name for name in TABLES if after[name] != before[name]}
-    assert changed == {"centers", "products", "sales", "loads"}
+    assert changed == {"centers", "products", "sales", "sales_daily", "orders_daily", "buyers_daily", "loads"}
     for name in changed:
         table = lake.load_table(("tpc", name))
         assert len(table.snapshots()) == 1, name

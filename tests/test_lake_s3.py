@@ -25,7 +25,9 @@ SALES_PARTITIONS = ["center=NJ/channel=storefront/sale_date_month=2019-01",
                     "center=SH/channel=storefront/sale_date_month=2019-03",
                     "center=SH/channel=storefront/sale_date_month=2020-01",
                     "center=SH/channel=tmall/sale_date_month=2020-11"]
-PARTITIONS = {"sales": SALES_PARTITIONS, "leads": ["center=SH"]}   # the others are unpartitioned
+# the marts: by center (NJ and SH have paid lines)
+PARTITIONS = {"sales": SALES_PARTITIONS, "leads": ["center=SH"], **{mart: ["center=NJ", "center=SH"] for mart in
+                                                                    ("sales_daily", "orders_daily", "buyers_daily")}}
 
 
 def init_and_export(db) -> None:
@@ -56,8 +58,8 @@ def test_init_export_and_status_on_an_s3_warehouse_give_the_embedded_rows_to_the
     assert main(["lake", "export", "--db", str(centers_warehouse)]) == 0
     exported = [re.sub(r"snapshot \d+", "snapshot <id>", line) for line in capsys.readouterr().out.splitlines()]
     assert exported == [f"tpc.{table}: 0 rows replaced by {rows} (snapshot <id>)" for table, rows in
-                        (("centers", 2), ("products", 3), ("targets", 2), ("sales", 13), ("leads", 3), ("rejects", 2),
-                         ("loads", 9))]
+                        (("centers", 2), ("products", 3), ("targets", 2), ("sales", 13), ("leads", 3),
+                         ("sales_daily", 12), ("orders_daily", 9), ("buyers_daily", 9), ("rejects", 2), ("loads", 9))]
     assert main(["lake", "status"]) == 0
     status = capsys.readouterr().out.splitlines()
     sales = status.index(next(line for line in status if line.startswith("sales: snapshot ")))
@@ -129,7 +131,7 @@ def test_the_endpoint_region_and_key_pair_in_secrets_toml_work_as_well_as_env_va
         "s3.secret-access-key": "secret-from-secrets", "s3.force-virtual-addressing": "false"}
     init_and_export(centers_warehouse)
     same_as_embedded(lake_catalog.open_catalog(), centers_warehouse, "sales")
-    assert len([key for key in s3_lake.objects() if key.endswith(".parquet")]) == 13
+    assert len([key for key in s3_lake.objects() if key.endswith(".parquet")]) == 19   # 7 sales, 1 leads, 6 marts, 5
 
 
 def test_an_env_var_wins_over_secrets_toml_and_a_folder_warehouse_needs_no_s3_settings(s3_lake, monkeypatch):

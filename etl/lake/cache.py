@@ -1,10 +1,13 @@
 """A dashboard server's read cache of the lake: one local DuckDB file of the lake's current snapshot, and its marts.
 
-A server behind a load balancer keeps nothing of its own: it reads the lake's tables at their current snapshots into
-a new file beside the old one, builds the marts there with the embedded warehouse's own SQL (etl/sql/marts), and
-renames it over the old one, which the dashboard's reader then reopens (analytics/db.py). The file holds the
-warehouse's schema, so every query, role limit and page works on it unchanged; the relations the dashboard reads
-(sales, leads, products, centers, targets) are tables of the lake's rows there instead of views over source tables.
+A server behind a load balancer keeps nothing of its own: it writes a new file beside the old one and renames it
+over the old one, which the dashboard's reader then reopens (analytics/db.py). The file holds the warehouse's
+schema, so every query, role limit and page works on it unchanged. The relations the dashboard reads are the lake's
+there: the small ones (leads, products, centers, targets, loads, rejects) copied; the lines (sales) and the marts
+(sales_daily, orders_daily, buyers_daily, published by each center's warehouse with its lines) as views over the
+snapshot's own Parquet files when DuckDB can reach them (a file:// lake), read in place; copied otherwise (s3://).
+Read in place, a cold start or a rebuild costs the catalog's reads, not the lake's size: no line is copied and no
+mart aggregated again (the reader may read those folders and no others: warehouse.lock_down).
 
 The lake's version is the metadata location of each of its tables, read from the catalog in one query (cheap
 enough to ask every few seconds); the cache records the version it was built from, so a server knows when it is
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,7 +85,7 @@ def build(path: Path, catalog=None) -> Version:
     work = path.with_name(f".{path.name}.building-{os.getpid()}")
     work.unlink(missing_ok=True)
     try:
-        write(work, scans, found)
+        write(work, tables, scans, found)
         os.replace(work, path)
         fsync_dir(path.parent)
     finally:
@@ -90,8 +94,11 @@ def build(path: Path, catalog=None) -> Version:
     return found
 
 
-# the dashboard's relations that are views over source tables in a warehouse: here, the lake's rows as tables
+# the dashboard's relations that are views over source tables in a warehouse: here, the lake's rows
 AS_TABLES = ("sales", "leads", "products", "centers", "targets")
+# read where they lie, when DuckDB can reach the lake's files (a file:// lake): the lines and the marts, the bulk of
+# the lake; the small tables are copied
+IN_PLACE = ("sales", *warehouse.MARTS)
 
 
 def local_files(table) -> list[str] | None:
@@ -99,8 +106,8 @@ def local_files(table) -> list[str] | None:
     lake, no delete files: every publish and compaction here rewrites files rather than writing deletes); None when
     pyiceberg must read them (s3://, another engine's delete files) or there are none.
 
-    DuckDB reads the Parquet files in parallel straight into the cache; pyiceberg's scan goes through Arrow in this
-    process first. The files are a snapshot's: never changed once written, and kept past the lake's retention."""
+    The files are a snapshot's: never changed once written, and kept past the lake's retention (lake compact keeps
+    the last snapshots' files), so a cache may read them in place until it is rebuilt on a newer snapshot."""
     paths = []
     for task in table.scan().plan_files():
         url = urlsplit(task.file.file_path)
@@ -114,26 +121,43 @@ def sql_list(paths: list[str]) -> str:
     return "[" + ", ".join(map(warehouse.sql_literal, paths)) + "]"
 
 
-def write(work: Path, scans: dict, found: Version) -> None:
+def data_folder(table) -> str:
+    """The local folder of a file:// table's data files (what a cache's reader may read, and nothing else)."""
+    url = urlsplit(table.metadata.location)
+    return unquote(url.path).rstrip("/") + "/data/"
+
+
+def write(work: Path, tables: dict, scans: dict, found: Version) -> None:
+    """The cache file: the small tables copied, the lines and the marts read in place (views over the snapshot's
+    Parquet files) or, when DuckDB cannot reach them, copied too."""
     work.parent.mkdir(parents=True, exist_ok=True)
     con = warehouse.connect(work)
     try:
+        in_place = [name for name in IN_PLACE if isinstance(scans[name], list)]
         for name, rows in scans.items():
+            if name in in_place:
+                continue
             if isinstance(rows, list):
                 con.execute(f"create temp view lake_{name} as select * from read_parquet({sql_list(rows)}, union_by_name = true)")
             else:
                 con.register(f"lake_{name}", rows)
-        for name in AS_TABLES:
-            con.execute(f"drop view {name}")
-            con.execute(f"create table {name} as select * from lake_{name}")
+        for name in (*AS_TABLES, *warehouse.MARTS):
+            con.execute(f"drop {'view' if name in AS_TABLES else 'table'} {name}")
+            if name in in_place:
+                columns = ", ".join(f'"{field.name}"' for field in tables[name].schema().fields)
+                con.execute(f"create view {name} as select {columns} "
+                            f"from read_parquet({sql_list(scans[name])}, union_by_name = true)")
+            else:
+                con.execute(f"create table {name} as select * from lake_{name}")
         # brands and barcode_conflicts read the product master itself
         con.execute("insert into product_master by name select * from lake_products")
         con.execute("insert into loads by name select * from lake_loads")
         con.execute("insert into rejects by name select * exclude (center) from lake_rejects")
-        warehouse.build_marts(con)
+        folders = sorted({data_folder(tables[name]) for name in in_place})
         con.executemany("insert or replace into meta values (?, ?)", [
             ("lake_version", found.key), ("lake_snapshot_id", str(found.snapshot_id or "")),
-            ("lake_committed_at", found.committed_at.isoformat() if found.committed_at else "")])
+            ("lake_committed_at", found.committed_at.isoformat() if found.committed_at else ""),
+            (warehouse.READS_FILES_UNDER, json.dumps(folders))])
         con.execute("checkpoint")
     finally:
         con.close()

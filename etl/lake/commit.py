@@ -24,10 +24,11 @@ from sqlalchemy.orm import Session
 from etl.publish import pause_point
 
 
-def commit(catalog: SqlCatalog, transactions: list[Transaction]) -> dict[str, int]:
+def commit(catalog: SqlCatalog, transactions: list[Transaction], read: tuple = ()) -> dict[str, int]:
     """Commit every transaction's staged changes at once; {table: its new snapshot id} of those that changed.
 
-    Raises CommitFailedException (nothing landed) when another writer committed to any of the tables first."""
+    Raises CommitFailedException (nothing landed) when another writer committed to any of the tables first, or to
+    any of the tables `read` (those the changes were computed from, as loaded then)."""
     staged = []
     for tx in sorted((tx for tx in transactions if tx._updates), key=lambda tx: tx._table.name()):
         base = tx._table
@@ -37,7 +38,7 @@ def commit(catalog: SqlCatalog, transactions: list[Transaction]) -> dict[str, in
         staged.append((base, new))
     pause_point("lake_metadata_written")
     try:
-        swap(catalog, staged)
+        swap(catalog, staged + [(table, table) for table in read])
     except CommitFailedException:
         for tx in transactions:
             for producer in tx._snapshot_producers:
@@ -51,9 +52,10 @@ def commit(catalog: SqlCatalog, transactions: list[Transaction]) -> dict[str, in
 
 def swap(catalog: SqlCatalog, staged: list) -> None:
     """Point every table at its new metadata in one database transaction, each only if it still names its base
-    (tables in name order, so that two writers never wait on each other's rows in opposite orders)."""
+    (tables in name order, so that two writers never wait on each other's rows in opposite orders; a table staged
+    as (base, base) is only checked, and held, unchanged)."""
     with Session(catalog.engine) as session:
-        for base, new in staged:
+        for base, new in sorted(staged, key=lambda pair: pair[0].name()):
             identifier = base.name()
             changed = session.execute(
                 update(IcebergTables)
@@ -61,7 +63,9 @@ def swap(catalog: SqlCatalog, staged: list) -> None:
                        IcebergTables.table_namespace == Catalog.namespace_to_string(Catalog.namespace_from(identifier)),
                        IcebergTables.table_name == Catalog.table_name_from(identifier),
                        IcebergTables.metadata_location == base.metadata_location)
-                .values(metadata_location=new.metadata_location, previous_metadata_location=base.metadata_location))
+                .values(metadata_location=new.metadata_location,
+                        previous_metadata_location=(IcebergTables.previous_metadata_location if new is base
+                                                    else base.metadata_location)))
             if changed.rowcount < 1:
                 session.rollback()
                 raise CommitFailedException(f"{'.'.join(identifier)} was committed by another writer first")

@@ -5,9 +5,13 @@ from pyiceberg.catalog import Catalog
 from pyiceberg.exceptions import NamespaceAlreadyExistsError, TableAlreadyExistsError
 from pyiceberg.transforms import IdentityTransform, MonthTransform
 
-from etl import config
+from pathlib import Path
+
+from etl import config, warehouse
+from etl.lake import commit, write
 from etl.lake.catalog import identifier
-from etl.lake.tables import MONTH, TABLES, LakeTable, arrow_schemas
+from etl.lake.tables import MONTH, TABLES, LakeTable, arrow_schemas, partition_keys
+from etl.warehouse import MARTS
 
 TRANSFORMS = {"identity": IdentityTransform, MONTH: MonthTransform}
 
@@ -22,7 +26,7 @@ def init(catalog: Catalog) -> list[tuple[str, str]]:
     except NamespaceAlreadyExistsError:
         pass
     schemas = arrow_schemas()
-    done = []
+    done, created = [], []
     for table in TABLES.values():
         if catalog.table_exists(identifier(table.name)):
             found = difference(catalog.load_table(identifier(table.name)).schema(), schemas[table.name])
@@ -31,9 +35,39 @@ def init(catalog: Catalog) -> list[tuple[str, str]]:
         try:
             create(catalog, table, schemas[table.name])
             done.append((table.name, "created"))
+            created.append(table.name)
         except TableAlreadyExistsError:   # another writer's init got there first
             done.append((table.name, "exists"))
-    return done
+    filled = fill_marts(catalog, [name for name in created if name in MARTS])
+    return [(name, f"created, {filled[name]:,} rows from the lake's lines" if filled.get(name) else state)
+            for name, state in done]
+
+
+def fill_marts(catalog: Catalog, names: list[str]) -> dict[str, int]:
+    """Marts tables just created in a lake that holds lines already (one made before the lake kept marts): built
+    from the lake's lines with the warehouse's own marts SQL, in one commit, on condition that the lines did not
+    move meanwhile (a load that lands first: lake init is run again). {mart: rows}."""
+    sales = catalog.load_table(identifier("sales"))
+    if not names or sales.current_snapshot() is None:
+        return {}
+    con = warehouse.connect(Path(":memory:"))
+    try:
+        con.register("lake_sales", sales.scan().to_arrow())
+        txs, rows = [], {}
+        for name in names:
+            mart = catalog.load_table(identifier(name))
+            con.execute(warehouse.sql_text(f"marts/{name}.sql").replace("{sales}", "lake_sales"))
+            built = con.sql(f"select * from {name}").to_arrow_table().cast(mart.schema().as_arrow())
+            tx = mart.transaction()
+            with tx.update_snapshot(snapshot_properties={"tpc.operation": "init"}).fast_append() as append:
+                for data_file in write.partition_files(mart, built, partition_keys(TABLES[name])):
+                    append.append_data_file(data_file)
+            txs.append(tx)
+            rows[name] = built.num_rows
+        commit.commit(catalog, txs, read=(sales,))
+        return rows
+    finally:
+        con.close()
 
 
 def create(catalog: Catalog, table: LakeTable, schema) -> None:

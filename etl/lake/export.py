@@ -34,10 +34,9 @@ from etl import warehouse
 from etl.lake import commit, ids, write
 from etl.lake.catalog import identifier
 from etl.lake.create import difference
-from etl.lake.tables import MONTH, TABLES, LakeTable, arrow_schemas
+from etl.lake.tables import TABLES, LakeTable, arrow_schemas, partition_keys
 
 COMMIT_TRIES = 8   # another writer committed first: read the tables again and redo the publish
-EPOCH = "date '1970-01-01'"
 
 
 class ExportError(RuntimeError):
@@ -175,12 +174,6 @@ def local_rows(con: duckdb.DuckDBPyConnection, table: LakeTable, scope: Scope) -
 
 def table_columns(con, table: LakeTable) -> list[str]:
     return [d[0] for d in con.sql(f"select * from ({table.query}) limit 0").description]
-
-
-def partition_keys(table: LakeTable) -> list[str]:
-    """The partition values as the lake's data files hold them: identity, or months since 1970."""
-    return [column if transform == "identity" else f"datediff('{MONTH}', {EPOCH}, {column})"
-            for column, transform in table.partition]
 
 
 class Plan:

@@ -12,8 +12,10 @@ from pathlib import Path
 import pyarrow as pa
 
 from etl import channels
+from etl.warehouse import MARTS
 
 MONTH = "month"
+EPOCH = "date '1970-01-01'"
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,9 @@ TABLES: dict[str, LakeTable] = {
         LakeTable("leads", "select lead_id, center, event, event_start, event_end, city, company, industry, province, "
                            "brand_interest, stage, deal_amount_rmb, deal_date, load_id from leads",
                   partition=(("center", "identity"),)),
+        # the marts, as each center's warehouse built them from its own lines (one center's rows each): a dashboard
+        # server's read cache reads them instead of aggregating every line of the lake again (etl/lake/cache.py)
+        *(LakeTable(mart, f"select * from {mart}", partition=(("center", "identity"),)) for mart in MARTS),
         # a reject's center is its load's: load ids are the embedded warehouse's own, the center tells them apart
         LakeTable("rejects", "select r.load_id, l.center, r.row_no, r.column_name, r.reason, r.detail "
                              "from rejects as r join loads as l using (load_id)"),
@@ -47,6 +52,12 @@ TABLES: dict[str, LakeTable] = {
         LakeTable("loads", "select * from loads"),
     )
 }
+
+
+def partition_keys(table: LakeTable) -> list[str]:
+    """The partition values as the lake's data files hold them (SQL over the rows): identity, or months since 1970."""
+    return [column if transform == "identity" else f"datediff('{MONTH}', {EPOCH}, {column})"
+            for column, transform in table.partition]
 
 
 def arrow_schemas() -> dict[str, pa.Schema]:
