@@ -83,6 +83,16 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def attached(path: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection with the warehouse attached read-only and in use: the ETL's own reads of a warehouse
+    whose rows it writes elsewhere (the lake's data files). Its own instance, so that it may write files while a
+    dashboard reader of the same file in this process stays locked down."""
+    con = duckdb.connect()
+    con.execute(f"attach {sql_literal(str(path))} as warehouse (read_only)")
+    con.execute("use warehouse")
+    return con
+
+
 # meta key of a lake read cache: the folders of the lake's data files its views read (etl/lake/cache.py)
 READS_FILES_UNDER = "reads_files_under"
 

@@ -57,13 +57,13 @@ def fill_marts(catalog: Catalog, names: list[str]) -> dict[str, int]:
         for name in names:
             mart = catalog.load_table(identifier(name))
             con.execute(warehouse.sql_text(f"marts/{name}.sql").replace("{sales}", "lake_sales"))
-            built = con.sql(f"select * from {name}").to_arrow_table().cast(mart.schema().as_arrow())
             tx = mart.transaction()
             with tx.update_snapshot(snapshot_properties={"tpc.operation": "init"}).fast_append() as append:
-                for data_file in write.partition_files(mart, built, partition_keys(TABLES[name])):
+                written = write.partition_files(mart, con, f"select * from {name}", partition_keys(TABLES[name]))
+                for data_file in written:
                     append.append_data_file(data_file)
             txs.append(tx)
-            rows[name] = built.num_rows
+            rows[name] = sum(f.record_count for f in written)
         commit.commit(catalog, txs, read=(sales,))
         return rows
     finally:

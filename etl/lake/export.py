@@ -69,7 +69,7 @@ def export(catalog: Catalog, db: Path, center: str | None = None, take_over: boo
     if not db.exists():
         raise ExportError(f"no warehouse at {db}")
     warehouse.check_schema(db)
-    con = warehouse.connect(db, read_only=True)
+    con = warehouse.attached(db)
     try:
         known = [code for (code,) in con.execute("select center from centers order by center").fetchall()]
         if center is not None and center not in known:
@@ -265,22 +265,26 @@ def plan(catalog: Catalog, con: duckdb.DuckDBPyConnection, table: LakeTable, sco
     files = [task.file for task in scan.plan_files()]
     old = scan.to_arrow().cast(schema)
     params = [list(scope.centers)] if table.by_center else []
-    new = con.sql(local_rows(con, table, scope), params=params).to_arrow_table().cast(schema)
+    query = local_rows(con, table, scope)
+    keys = partition_keys(table)
+    if table.partition and not old.num_rows:
+        # nothing of the scope in the lake (a center's first load): every partition of its rows changes, and they
+        # go from the warehouse's views to Parquet in one pass, never through Arrow here
+        written = write.partition_files(lake, con, query, keys, params=params)
+        return Plan(table, lake, old, files, written, {file_key(f) for f in written},
+                    sum(f.record_count for f in written))
+    new = con.sql(query, params=params).to_arrow_table().cast(schema)
     if not table.partition:
         same = same_rows(old, new)
         return Plan(table, lake, old, files, [new] if new.num_rows else [], None if same else flt, new.num_rows)
-    keys = partition_keys(table)
-    if not old.num_rows:   # nothing of the scope in the lake (a center's first load): every new partition changes
-        written = write.partition_files(lake, new, keys)
-        return Plan(table, lake, old, files, written, {file_key(f) for f in written}, new.num_rows)
     con.register("lake_slice", old)
     con.register("warehouse_slice", new)
     try:
         changed = changed_partitions(con, keys)
+        written = write.partition_files(lake, con, "select * from warehouse_slice", keys, changed)
     finally:
         con.unregister("lake_slice")
         con.unregister("warehouse_slice")
-    written = write.partition_files(lake, new, keys, changed)
     return Plan(table, lake, old, files, written, changed, new.num_rows)
 
 

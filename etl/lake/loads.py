@@ -38,7 +38,7 @@ def publish_run(work: Path, catalog=None) -> list[export.Exported]:
     whichever writer brings a new one, and a writer that loaded the same file later changes nothing."""
     catalog = catalog or open_catalog()
     export.check_lake(catalog)
-    con = warehouse.connect(work, read_only=True)
+    con = warehouse.attached(work)
     try:
         mine = {sha for (sha,) in con.execute("select sha256 from loads where status = 'loaded' and center is null")
                 .fetchall()}
