@@ -116,7 +116,11 @@ def load_paths(db: Path, paths: list[Path], forced_format: str | None = None, pr
             # the lake's own: a center's file another warehouse put there (network-wide files are still loaded
             # here, since this warehouse's products come from them, but are not published twice)
             in_lake = {key: found for key, found in lake_loads.held().items() if key[1] is not None}
-            hashes.update({f: file_sha256(f) for f in files if f.is_file() and f not in hashes})
+            # only a center the lake holds files of can have this one there already (a center's first load hashes
+            # its files while they load, as any new file)
+            in_lake_centers = {center for _, center in in_lake}
+            hashes.update({f: file_sha256(f) for f in files if f.is_file() and f not in hashes
+                           and (centers[f] if centers and f in centers else owner) in in_lake_centers})
         results = {}
         for f in [] if arriving else files:
             own = centers[f] if centers and f in centers else owner
