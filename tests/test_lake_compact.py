@@ -189,3 +189,28 @@ def test_compact_without_the_lake_or_of_an_unknown_table_exits_2(lake, monkeypat
     monkeypatch.delenv(config.LAKE_CATALOG_ENV)
     assert main(["lake", "compact"]) == 2
     assert "no lake configured: set TPC_LAKE_CATALOG" in capsys.readouterr().err
+
+
+def test_compact_deletes_the_files_no_snapshot_names_once_a_day_old_and_no_other(three_loads):
+    """A killed writer's data files (here: two stray ones) are named by no snapshot: compact deletes such a file
+    when it is older than a day, never a younger one (a running publish may be about to commit it), and never a file
+    a snapshot names, however old."""
+    import os
+
+    folder = Path(three_loads.load_table(SALES).metadata.location.removeprefix("file://")) / "data"
+    partition = next(p for p in folder.rglob("*") if p.is_dir() and not any(c.is_dir() for c in p.iterdir()))
+    old, fresh = partition / "00000-0-killed-old.parquet", partition / "00000-0-killed-fresh.parquet"
+    two_days_ago = (dt.datetime.now() - dt.timedelta(days=2)).timestamp()
+    for stray in (old, fresh):
+        stray.write_bytes(b"PAR1 cut off")
+    named = sorted(parquet_on_disk(three_loads) - {str(old), str(fresh)})
+    for path in [str(old), *named]:
+        os.utime(path, (two_days_ago, two_days_ago))
+    before = current(three_loads)
+    [done] = compact.compact(three_loads, "sales")
+    assert done.orphans == 1 and compact.described(done).endswith("; 1 orphan files deleted")
+    assert not old.exists() and fresh.exists()
+    assert all(Path(path).exists() for path in named)   # every file a snapshot names, the three loads' small ones too
+    assert differing(before, current(three_loads)) == (0, 0)
+    [again] = compact.compact(three_loads, "sales", now=dt.datetime.now(dt.UTC) + dt.timedelta(days=2))
+    assert again.orphans == 1 and not fresh.exists()

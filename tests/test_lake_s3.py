@@ -167,3 +167,23 @@ def test_a_missing_bucket_or_an_unreachable_server_exits_2_before_anything_is_wr
     assert main(["lake", "init"]) == 2
     assert capsys.readouterr().err.startswith(f"the lake's bucket {s3_lake.bucket} cannot be reached at {closed}: ")
     assert s3_lake.objects() == []
+
+
+def test_compact_sweeps_an_orphan_object_from_the_bucket_and_keeps_every_named_one(s3_lake, centers_warehouse):
+    """A killed writer's data file is an object no snapshot names: once a day old compact deletes it, and only it."""
+    import datetime as dt
+
+    from etl.lake import compact
+
+    init_and_export(centers_warehouse)
+    named = s3_lake.objects()
+    stray = "warehouse/tpc/sales/data/center=NJ/channel=storefront/sale_date_month=2020-01/00000-0-killed.parquet"
+    s3_lake.server.client().put_object(Bucket=s3_lake.bucket, Key=stray, Body=b"PAR1 cut off")
+    catalog = lake_catalog.open_catalog()
+    [fresh] = compact.compact(catalog, "sales")
+    assert fresh.orphans == 0 and stray in s3_lake.objects()   # younger than a day: maybe a publish about to commit
+    [later] = compact.compact(catalog, "sales", now=dt.datetime.now(dt.UTC) + dt.timedelta(days=2))
+    assert later.orphans == 1
+    # (pyarrow's S3 file system leaves a zero-byte "folder/" marker where it deleted a key: no file, nothing reads it)
+    assert [key for key in s3_lake.objects() if not key.endswith("/")] == named
+    same_as_embedded(lake_catalog.open_catalog(), centers_warehouse, "sales")

@@ -22,6 +22,9 @@ SMALL_FRACTION = 0.75   # a file below 3/4 of the target is small (Iceberg's own
 RETAIN_DAYS = 7
 RETAIN_LAST = 5         # the newest snapshots kept however old they are (the current one among them)
 COMMIT_TRIES = 5        # another writer changed the table first: plan again on the table as it now stands
+# a file under a table's folder that no snapshot names is an orphan once this old: what a killed writer left. A
+# running publish names its files in a commit within seconds, so a day keeps every live one out of reach
+ORPHAN_AGE = dt.timedelta(days=1)
 
 
 class CompactError(RuntimeError):
@@ -37,6 +40,7 @@ class Compacted:
     snapshot_id: int | None  # the rewrite's snapshot; None when there was nothing to compact
     expired: int            # snapshots expired
     deleted: int            # files that only expired snapshots referred to, deleted
+    orphans: int = 0        # files no snapshot names (a killed writer's), older than ORPHAN_AGE, deleted
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,8 @@ def described(done: Compacted) -> str:
             f"(snapshot {done.snapshot_id})")
     if done.expired:
         what += f"; {done.expired:,} snapshots expired, {done.deleted:,} files no longer referred to deleted"
+    if done.orphans:
+        what += f"; {done.orphans:,} orphan files deleted"
     return what
 
 
@@ -82,9 +88,10 @@ def compact_table(catalog: Catalog, name: str, target_bytes: int, retain_days: i
                   now: dt.datetime) -> Compacted:
     done = rewrite(catalog, name, target_bytes)
     expired, deleted = expire(catalog, name, retain_days, retain_last, now)
+    orphans = sweep_orphans(catalog.load_table(identifier(name)), now - ORPHAN_AGE)
     if done is None:
-        return Compacted(name, 0, 0, 0, None, expired, deleted)
-    return Compacted(name, done.files, done.partitions, done.files_after, done.snapshot_id, expired, deleted)
+        return Compacted(name, 0, 0, 0, None, expired, deleted, orphans)
+    return Compacted(name, done.files, done.partitions, done.files_after, done.snapshot_id, expired, deleted, orphans)
 
 
 def rewrite(catalog: Catalog, name: str, target_bytes: int) -> Rewrite | None:
@@ -237,3 +244,24 @@ def referenced(table: Table, snapshots: list[Snapshot], entries: dict[str, list[
             paths.add(manifest.manifest_path)
             paths |= {path for path, live in entries[manifest.manifest_path] if live or not live_only}
     return paths
+
+
+def sweep_orphans(table: Table, before: dt.datetime) -> int:
+    """Delete the data files, manifests and manifest lists under the table's folder that no snapshot it keeps names
+    (live or removed), written before `before`: the files of a writer killed between writing them and its commit
+    (a lost race's are deleted by the publish itself). metadata.json files are never touched. The number deleted."""
+    from pyiceberg.io.pyarrow import PyArrowFileIO
+    from pyarrow import fs as pafs
+
+    folder = table.metadata.location.rstrip("/")
+    scheme, netloc, path = PyArrowFileIO.parse_location(folder)
+    files = PyArrowFileIO(table.io.properties).fs_by_scheme(scheme, netloc).get_file_info(
+        pafs.FileSelector(path, recursive=True, allow_not_found=True))
+    named = referenced(table, table.metadata.snapshots, {}, live_only=False)
+    prefix = folder[:len(folder) - len(path.rstrip("/"))]   # the scheme and bucket, as the metadata writes paths
+    orphans = sorted(prefix + info.path for info in files
+                     if info.type == pafs.FileType.File and info.mtime is not None and info.mtime < before
+                     and info.path.endswith((".parquet", ".avro")) and prefix + info.path not in named)
+    for orphan in orphans:
+        table.io.delete(orphan)
+    return len(orphans)
