@@ -50,6 +50,18 @@ def run(args: list[str], env: dict) -> float:
     return time.perf_counter() - started
 
 
+# every center's copy of the file loaded into one warehouse in one run (load_paths' centers map)
+WHOLE = ("import sys\nsys.path.insert(0, {root!r})\nfrom pathlib import Path\nfrom etl import pipeline\n"
+         "files = [Path(f) for f in {files!r}]\n"
+         "results = pipeline.load_paths(Path({db!r}), files, centers={{f: f.stem.split('-')[1] for f in files}})\n"
+         "assert all(r.status == 'loaded' for r in results), [(r.file, r.status, r.message) for r in results]\n")
+
+
+def say(line: str) -> None:
+    """A phase's figure as soon as it is measured (a long run's progress), on stderr."""
+    print(line, file=sys.stderr, flush=True)
+
+
 def page_times(env: dict) -> tuple[float, float]:
     """(cold, warm) seconds of the Overview in a fresh process (HARNESS)."""
     done = subprocess.run([sys.executable, "-c", HARNESS.format(page=PAGE.format(root=str(ROOT)))], cwd=ROOT, env=env,
@@ -89,12 +101,18 @@ def main() -> None:
         run([*py, "load", "--db", str(db), str(centers)], env)
         return db
 
-    # the embedded baseline: one center's file into its own fresh warehouse, no lake
     embedded = []
-    for i in range(args.repeat):
-        db = prepared(work / f"embedded-{i}" / "warehouse.duckdb", base)
-        embedded.append(run([*py, "load", "--db", str(db), "--center", "C00", str(pos)], base))
-    embedded_lps = args.lines / statistics.median(embedded)
+
+    def baseline(runs: int) -> None:
+        """The embedded baseline: one center's file into its own fresh warehouse, no lake (measured before the
+        lake's loads and after them, so that the machine's noise falls on both sides)."""
+        for _ in range(runs):
+            db = prepared(work / f"embedded-{len(embedded)}" / "warehouse.duckdb", base)
+            embedded.append(run([*py, "load", "--db", str(db), "--center", "C00", str(pos)], base))
+            shutil.rmtree(db.parent)
+        say(f"embedded loads so far: {', '.join(f'{t:.2f} s' for t in embedded)}")
+
+    baseline(2)
 
     server = pg.start()
     try:
@@ -108,16 +126,25 @@ def main() -> None:
             list(pool.map(lambda i: run([*py, "load", "--db", str(dbs[i]), "--center", f"C{i:02d}", str(pos)],
                                         lake_env), range(args.centers)))
         lake_seconds = time.perf_counter() - started
+        say(f"{args.centers} centers into the lake, {args.writers} writers: {lake_seconds:.1f} s")
+        baseline(2)
+        embedded_lps = args.lines / statistics.median(embedded)
         lake_lps = args.centers * args.lines / lake_seconds
 
-        # cold starts: every center in one embedded warehouse, against the lake with no cache yet
+        # cold starts: every center in one embedded warehouse (one run loading the file once per center: a hard
+        # link per center, so each is its own file), against the lake with no cache yet
         whole = prepared(work / "whole" / "warehouse.duckdb", base)
+        links = []
         for i in range(args.centers):
-            run([*py, "load", "--db", str(whole), "--center", f"C{i:02d}", str(pos)], base)
+            links.append(work / f"pos-C{i:02d}.csv")
+            os.link(pos, links[-1])
+        run([sys.executable, "-c", WHOLE.format(root=str(ROOT), db=str(whole), files=[str(p) for p in links])], base)
+        say("the embedded warehouse of every center: built")
         embedded_pages, lake_pages = [], []
         for i in range(args.repeat):
             embedded_pages.append(page_times({**base, "TPC_DB": str(whole)}))
             lake_pages.append(page_times({**lake_env, config.LAKE_CACHE_ENV: str(work / f"cache-{i}.duckdb")}))
+            say(f"Overview cold, warm: embedded {embedded_pages[-1]}, lake {lake_pages[-1]}")
         cold_embedded, warm_embedded = zip(*embedded_pages)
         cold_lake, warm_lake = zip(*lake_pages)
     finally:
