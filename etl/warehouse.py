@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import weakref
 from pathlib import Path
 
@@ -9,7 +10,18 @@ import duckdb
 
 from etl import channels, config, temps
 
-WRITER_MEMORY = "700MB"
+def writer_memory() -> str:
+    """A writer's memory limit: a quarter of the machine's memory, at least 700 MB. Loads spill to disk past it;
+    the marts' aggregates need room for their groups in memory (a 100M-line warehouse's sales_daily, 22M groups,
+    did not fit in 700 MB)."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        total = 0
+    return f"{max(700, total // 4 // 2**20)}MB"
+
+
+WRITER_MEMORY = writer_memory()
 REFERENCE_VIEWS = ("products", "brands", "product_codes", "barcode_conflicts", "centers")
 INTERMEDIATE = "int_order_lines"
 SALES_VIEWS = ("sales", "leads", "unknown_products", "targets")
