@@ -14,6 +14,7 @@ from pyiceberg.manifest import DataFile, ManifestEntryStatus
 from pyiceberg.table import FileScanTask, Table, TableProperties
 from pyiceberg.table.snapshots import Snapshot
 
+from etl.lake import write
 from etl.lake.catalog import identifier
 from etl.lake.tables import TABLES
 
@@ -108,7 +109,7 @@ def rewrite(catalog: Catalog, name: str, target_bytes: int) -> Rewrite | None:
         except (CommitFailedException, ValidationException):
             # pyiceberg retried and found the files it was to remove changed (or lost the race once more): the
             # new files are referred to by no snapshot, so they go, and the groups are planned again
-            discard(table, new)
+            write.discard(table, new)
             if attempt == COMMIT_TRIES - 1:
                 raise
             continue
@@ -182,11 +183,6 @@ def replace_files(table: Table, old: list[DataFile], new: list[DataFile], proper
             for data_file in new:
                 files.append_data_file(data_file)
     return table.current_snapshot().snapshot_id
-
-
-def discard(table: Table, files: list[DataFile]) -> None:
-    for data_file in files:
-        table.io.delete(data_file.file_path)
 
 
 def expire(catalog: Catalog, name: str, retain_days: int, retain_last: int, now: dt.datetime) -> tuple[int, int]:

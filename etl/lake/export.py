@@ -125,10 +125,9 @@ def publish(catalog: Catalog, con: duckdb.DuckDBPyConnection, scope: Scope, take
                     raise
                 time.sleep(random.uniform(0.05, 0.2) * (attempt + 1))
                 continue
-            plans, done = [], plans   # committed: their files are the lake's now
-            return [p.outcome(landed.get(p.table.name)) for p in done]
+            return [p.outcome(landed.get(p.table.name)) for p in plans]
         raise AssertionError("unreachable")
-    except (CommitFailedException, ExportError):   # nothing landed: the files written for it go
+    except (CommitFailedException, ExportError):   # nothing landed (a commit never raises these after landing)
         for p in plans:
             p.discard()
         raise
