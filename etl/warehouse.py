@@ -120,6 +120,8 @@ def lock_down(con: duckdb.DuckDBPyConnection) -> None:
         row = None
     if row:
         con.execute("set allowed_directories = ?", [json.loads(row[0])])
+        # the lake's files never change once written: each one's footer is read once, not once per query
+        con.execute("set parquet_metadata_cache = true")
     con.execute("set enable_external_access = false")
 
 

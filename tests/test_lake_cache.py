@@ -10,7 +10,7 @@ import pytest
 
 from apptest import metrics, no_errors, open_page
 from conftest import KEY, POS_NJ, write_csv
-from etl import config, pipeline
+from etl import config, pipeline, warehouse
 from test_auth import signed_in
 from test_centers_pages import LIN
 
@@ -129,10 +129,12 @@ def test_a_cache_holds_the_lake_s_rows_and_the_marts_built_from_them(on_lake, ce
     assert found.key == cache.version(on_lake)
 
 
-def test_a_cache_reads_the_lines_and_marts_in_place_and_no_other_file(on_lake, centers_warehouse, tmp_path):
-    """On a file:// lake the cache copies no line: sales and the marts are views over the snapshot's Parquet files,
-    which its readers may read; any other file stays out of their reach."""
+def test_a_cache_reads_the_lines_and_marts_in_place_and_no_other_file(on_lake, centers_warehouse, tmp_path,
+                                                                      monkeypatch):
+    """On a file:// lake the cache copies no line of a large table: sales and the marts are views over the
+    snapshot's Parquet files, which its readers may read; any other file stays out of their reach."""
     export.export(on_lake, centers_warehouse)
+    monkeypatch.setattr(cache, "COPY_BELOW_ROWS", 1)   # every table here is small: take them all as large
     cache.build(config.lake_cache_path())
     from conftest import warehouse_rows
 
@@ -148,6 +150,45 @@ def test_a_cache_reads_the_lines_and_marts_in_place_and_no_other_file(on_lake, c
     outside.write_text("a\n1\n")
     with pytest.raises(duckdb.PermissionException, match="disabled by configuration"):
         warehouse_rows(config.lake_cache_path(), f"select * from read_csv('{outside}')")
+
+
+def test_a_cache_copies_a_small_table_it_could_read_in_place(on_lake, centers_warehouse, tmp_path):
+    """Below COPY_BELOW_ROWS rows the lines and the marts are copied into the cache (DuckDB's own storage, faster to
+    query than opening each file every time), with the same rows, and the cache's readers may read no lake file."""
+    export.export(on_lake, centers_warehouse)
+    cache.build(config.lake_cache_path())
+    from conftest import warehouse_rows
+
+    kinds = "select table_name, table_type from information_schema.tables where table_name in ({}) order by 1"
+    names = ", ".join(f"'{name}'" for name in ("sales", "sales_daily", "orders_daily", "buyers_daily"))
+    assert warehouse_rows(config.lake_cache_path(), kinds.format(names)) == [
+        ("buyers_daily", "BASE TABLE"), ("orders_daily", "BASE TABLE"), ("sales", "BASE TABLE"),
+        ("sales_daily", "BASE TABLE")]
+    for sql in ("select center, count(*), sum(net_rmb) from sales group by 1 order by 1",
+                "select center, sum(lines), sum(net_rmb) from sales_daily group by 1 order by 1",
+                "select center, sum(orders) from orders_daily group by 1 order by 1"):
+        assert warehouse_rows(config.lake_cache_path(), sql) == warehouse_rows(centers_warehouse, sql)
+    assert warehouse_rows(config.lake_cache_path(), "select count(*) from sales") == [(13,)]
+    assert warehouse_rows(config.lake_cache_path(),
+                          f"select value from meta where key = '{warehouse.READS_FILES_UNDER}'") == [("[]",)]
+    lake_file = next((tmp_path / "lake").rglob("*.parquet"))
+    with pytest.raises(duckdb.PermissionException, match="disabled by configuration"):
+        warehouse_rows(config.lake_cache_path(), f"select * from read_parquet('{lake_file}')")
+
+
+def test_a_lake_file_is_read_by_its_field_ids_as_the_table_now_names_them(tmp_path):
+    """A view over a lake table's files matches columns by Iceberg field id, not by name: a column renamed since a
+    file was written keeps its values, and one added since reads as null in it."""
+    from pyiceberg.schema import Schema
+    from pyiceberg.types import DecimalType, NestedField, StringType
+
+    old = tmp_path / "old.parquet"
+    duckdb.execute(f"copy (select 'SH' as center, 12.50::decimal(18, 2) as amount) to '{old}' "
+                   "(format parquet, field_ids {center: 1, amount: 2})")
+    now = Schema(NestedField(1, "center", StringType()), NestedField(2, "net_rmb", DecimalType(18, 2)),
+                 NestedField(3, "brand", StringType()))
+    assert duckdb.sql(f"select * from {cache.parquet_scan(now, [str(old)])}").fetchall() == [
+        ("SH", Decimal("12.50"), None)]
 
 
 def test_a_server_whose_lake_cannot_be_reached_and_has_no_cache_says_so(tmp_path, monkeypatch):

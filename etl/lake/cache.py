@@ -5,7 +5,8 @@ over the old one, which the dashboard's reader then reopens (analytics/db.py). T
 schema, so every query, role limit and page works on it unchanged. The relations the dashboard reads are the lake's
 there: the small ones (leads, products, centers, targets, loads, rejects) copied; the lines (sales) and the marts
 (sales_daily, orders_daily, buyers_daily, published by each center's warehouse with its lines) as views over the
-snapshot's own Parquet files when DuckDB can reach them (a file:// lake), read in place; copied otherwise (s3://).
+snapshot's own Parquet files when DuckDB can reach them (a file:// lake), read in place; copied otherwise (s3://)
+or when they are small (COPY_BELOW_ROWS).
 Read in place, a cold start or a rebuild costs the catalog's reads, not the lake's size: no line is copied and no
 mart aggregated again (the reader may read those folders and no others: warehouse.lock_down).
 
@@ -19,19 +20,21 @@ import datetime as dt
 import hashlib
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from pyiceberg.io import load_file_io
+from pyiceberg.serializers import FromInputFile
+from pyiceberg.table import Table
 from sqlalchemy import text
 
 from etl import config, warehouse
 from etl.lake.catalog import identifier, open_catalog
 from etl.lake.tables import TABLES
+from etl.lake.write import duckdb_type
 from etl.publish import fsync_dir
-
-TRIES = 4   # a commit landed while the tables were read: read them again
-
 
 class LakeEmpty(RuntimeError):
     """The lake has no tables yet (python -m etl lake init)."""
@@ -44,13 +47,31 @@ class Version:
     committed_at: dt.datetime | None
 
 
-def version(catalog) -> str:
-    """The lake's version key (one catalog query)."""
+def locations(catalog) -> dict[str, str]:
+    """Every lake table's current metadata location, by name: one catalog query, so one consistent moment of the
+    lake (a commit of several tables changes their rows in one transaction)."""
     with catalog.engine.connect() as conn:
         rows = conn.execute(text("select table_name, metadata_location from iceberg_tables "
                                  "where catalog_name = :catalog and table_namespace = :namespace order by table_name"),
                             {"catalog": catalog.name, "namespace": config.LAKE_NAMESPACE}).fetchall()
-    return hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+    return dict(rows)
+
+
+def version_key(found: dict[str, str]) -> str:
+    return hashlib.sha256(repr(sorted(found.items())).encode()).hexdigest()[:16]
+
+
+def version(catalog) -> str:
+    """The lake's version key (one catalog query)."""
+    return version_key(locations(catalog))
+
+
+def table_at(catalog, name: str, location: str) -> Table:
+    """The lake table `name` as its metadata file at `location` states it (what the catalog's load_table reads,
+    without asking the catalog again)."""
+    metadata = FromInputFile.table_metadata(load_file_io(catalog.properties, location).new_input(location))
+    return Table(identifier(name), metadata, location, load_file_io({**catalog.properties, **metadata.properties},
+                                                                    location), catalog)
 
 
 def built_version(path: Path) -> str | None:
@@ -68,19 +89,17 @@ def built_version(path: Path) -> str | None:
 def build(path: Path, catalog=None) -> Version:
     """Write the cache of the lake's current snapshot at `path` (a new file renamed over the old one)."""
     catalog = catalog or open_catalog()
-    missing = [name for name in TABLES if not catalog.table_exists(identifier(name))]
+    found_at = locations(catalog)
+    missing = [name for name in TABLES if name not in found_at]
     if missing:
         raise LakeEmpty(f"the lake has no table {', '.join(missing)}: run python -m etl lake init")
-    for _ in range(TRIES):
-        before = version(catalog)
-        tables = {name: catalog.load_table(identifier(name)) for name in TABLES}
-        scans = {name: local_files(table) or table.scan().to_arrow() for name, table in tables.items()}
-        if version(catalog) == before:
-            break
-    else:
-        raise RuntimeError(f"the lake changed {TRIES} times while it was read; try again")
+    # each table as of that one query; their plans (the manifests' reads) side by side
+    with ThreadPoolExecutor(len(TABLES)) as pool:
+        tables = dict(zip(TABLES, pool.map(lambda name: table_at(catalog, name, found_at[name]), TABLES)))
+        scans = dict(zip(TABLES, pool.map(lambda name: local_files(tables[name]) or tables[name].scan().to_arrow(),
+                                          TABLES)))
     snapshot = tables["loads"].current_snapshot()
-    found = Version(before, snapshot.snapshot_id if snapshot else None,
+    found = Version(version_key(found_at), snapshot.snapshot_id if snapshot else None,
                     dt.datetime.fromtimestamp(snapshot.timestamp_ms / 1000, dt.UTC) if snapshot else None)
     work = path.with_name(f".{path.name}.building-{os.getpid()}")
     work.unlink(missing_ok=True)
@@ -101,24 +120,47 @@ AS_TABLES = ("sales", "leads", "products", "centers", "targets")
 IN_PLACE = ("sales", *warehouse.MARTS)
 
 
-def local_files(table) -> list[str] | None:
+# below this many rows a table is copied even where it could be read in place: its queries then read DuckDB's own
+# storage rather than open each of its files every time (an Overview reads the marts about twenty times), and the
+# copy costs a few tens of milliseconds (at 50 centers: orders_daily and buyers_daily, one row a center a day)
+COPY_BELOW_ROWS = 250_000
+
+
+@dataclass(frozen=True)
+class Files:
+    """A table's data files DuckDB can read itself, and the rows they hold (the manifests' counts)."""
+    paths: list[str]
+    rows: int
+
+
+def local_files(table) -> Files | None:
     """The data files of the table's current snapshot as local paths, when DuckDB can read them itself (a file://
     lake, no delete files: every publish and compaction here rewrites files rather than writing deletes); None when
     pyiceberg must read them (s3://, another engine's delete files) or there are none.
 
     The files are a snapshot's: never changed once written, and kept past the lake's retention (lake compact keeps
     the last snapshots' files), so a cache may read them in place until it is rebuilt on a newer snapshot."""
-    paths = []
+    paths, rows = [], 0
     for task in table.scan().plan_files():
         url = urlsplit(task.file.file_path)
         if task.delete_files or url.scheme not in ("file", ""):
             return None
         paths.append(unquote(url.path) if url.scheme == "file" else task.file.file_path)
-    return paths or None
+        rows += task.file.record_count
+    return Files(paths, rows) if paths else None
 
 
 def sql_list(paths: list[str]) -> str:
     return "[" + ", ".join(map(warehouse.sql_literal, paths)) + "]"
+
+
+def parquet_scan(schema, paths: list[str]) -> str:
+    """DuckDB's read of a table's data files as Iceberg reads them: columns matched by field id (a renamed column
+    keeps its values, one added after a file was written reads as null there), typed as the table's schema says.
+    Only the first file is opened to bind it: every file's columns by name (union_by_name) would open them all."""
+    fields = ", ".join(f"{field.field_id}: {{name: {warehouse.sql_literal(field.name)}, "
+                       f"type: '{duckdb_type(field.field_type)}', default_value: NULL}}" for field in schema.fields)
+    return f"read_parquet({sql_list(paths)}, schema = map {{{fields}}})"
 
 
 def data_folder(table) -> str:
@@ -129,24 +171,25 @@ def data_folder(table) -> str:
 
 def write(work: Path, tables: dict, scans: dict, found: Version) -> None:
     """The cache file: the small tables copied, the lines and the marts read in place (views over the snapshot's
-    Parquet files) or, when DuckDB cannot reach them, copied too."""
+    Parquet files) or, when DuckDB cannot reach them or they are small, copied too."""
     work.parent.mkdir(parents=True, exist_ok=True)
     con = warehouse.connect(work)
     try:
-        in_place = [name for name in IN_PLACE if isinstance(scans[name], list)]
+        in_place = [name for name in IN_PLACE
+                    if isinstance(scans[name], Files) and scans[name].rows >= COPY_BELOW_ROWS]
         for name, rows in scans.items():
             if name in in_place:
                 continue
-            if isinstance(rows, list):
-                con.execute(f"create temp view lake_{name} as select * from read_parquet({sql_list(rows)}, union_by_name = true)")
+            if isinstance(rows, Files):
+                con.execute(f"create temp view lake_{name} as "
+                            f"select * from {parquet_scan(tables[name].schema(), rows.paths)}")
             else:
                 con.register(f"lake_{name}", rows)
         for name in (*AS_TABLES, *warehouse.MARTS):
             con.execute(f"drop {'view' if name in AS_TABLES else 'table'} {name}")
             if name in in_place:
-                columns = ", ".join(f'"{field.name}"' for field in tables[name].schema().fields)
-                con.execute(f"create view {name} as select {columns} "
-                            f"from read_parquet({sql_list(scans[name])}, union_by_name = true)")
+                con.execute(f"create view {name} as "
+                            f"select * from {parquet_scan(tables[name].schema(), scans[name].paths)}")
             else:
                 con.execute(f"create table {name} as select * from lake_{name}")
         # brands and barcode_conflicts read the product master itself
