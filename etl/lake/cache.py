@@ -186,12 +186,17 @@ def write(work: Path, tables: dict, scans: dict, found: Version) -> None:
             else:
                 con.register(f"lake_{name}", rows)
         for name in (*AS_TABLES, *warehouse.MARTS):
+            # the warehouse's column order (a column a newer contract added comes last in the lake)
+            order = [column for column, *_ in con.sql(f"select * from {name} limit 0").description]
+            lake_columns = [field.name for field in tables[name].schema().fields]
+            columns = ", ".join(f'"{column}"' for column in sorted(
+                lake_columns, key=lambda column: order.index(column) if column in order else len(order)))
             con.execute(f"drop {'view' if name in AS_TABLES else 'table'} {name}")
             if name in in_place:
                 con.execute(f"create view {name} as "
-                            f"select * from {parquet_scan(tables[name].schema(), scans[name].paths)}")
+                            f"select {columns} from {parquet_scan(tables[name].schema(), scans[name].paths)}")
             else:
-                con.execute(f"create table {name} as select * from lake_{name}")
+                con.execute(f"create table {name} as select {columns} from lake_{name}")
         # brands and barcode_conflicts read the product master itself
         con.execute("insert into product_master by name select * from lake_products")
         con.execute("insert into loads by name select * from lake_loads")

@@ -1,11 +1,13 @@
-"""`lake init`: create the namespace and every lake table that is missing, each with its partition spec."""
+"""`lake init`: create the namespace and every lake table that is missing, each with its partition spec; add to an
+existing table the columns a newer warehouse contract has."""
 from __future__ import annotations
 
-from pyiceberg.catalog import Catalog
-from pyiceberg.exceptions import NamespaceAlreadyExistsError, TableAlreadyExistsError
-from pyiceberg.transforms import IdentityTransform, MonthTransform
-
 from pathlib import Path
+
+import pyarrow as pa
+from pyiceberg.catalog import Catalog
+from pyiceberg.exceptions import CommitFailedException, NamespaceAlreadyExistsError, TableAlreadyExistsError
+from pyiceberg.transforms import IdentityTransform, MonthTransform
 
 from etl import config, warehouse
 from etl.lake import commit, write
@@ -13,14 +15,18 @@ from etl.lake.catalog import identifier
 from etl.lake.tables import MONTH, TABLES, LakeTable, arrow_schemas, partition_keys
 from etl.warehouse import MARTS
 
+EVOLVE_TRIES = 5   # another init changed the table's schema first: look again
 TRANSFORMS = {"identity": IdentityTransform, MONTH: MonthTransform}
 
 
 def init(catalog: Catalog) -> list[tuple[str, str]]:
-    """Create what is missing; [(table, 'created' | 'exists' | 'differs: …')]. Running it again changes nothing.
+    """Create what is missing and add the columns a newer warehouse contract has; [(table, 'created' | 'exists' |
+    'columns added: …' | 'differs: …')]. Running it again changes nothing.
 
-    'differs' names a table whose columns are no longer the warehouse's (an older contract): it is left as it is,
-    since evolving a lake table's schema is not built yet, and export refuses to write into it."""
+    A table made by an older contract gains the warehouse's new columns (Iceberg's schema evolution: new field ids,
+    null in the files written before; every reader here reads by field id). 'differs' names a table whose columns
+    cannot be made the warehouse's that way (a column gone, or of another type): it is left as it is, and export
+    refuses to write into it."""
     try:
         catalog.create_namespace(config.LAKE_NAMESPACE)
     except NamespaceAlreadyExistsError:
@@ -29,8 +35,7 @@ def init(catalog: Catalog) -> list[tuple[str, str]]:
     done, created = [], []
     for table in TABLES.values():
         if catalog.table_exists(identifier(table.name)):
-            found = difference(catalog.load_table(identifier(table.name)).schema(), schemas[table.name])
-            done.append((table.name, f"differs: {found}" if found else "exists"))
+            done.append((table.name, evolve(catalog, table.name, schemas[table.name])))
             continue
         try:
             create(catalog, table, schemas[table.name])
@@ -80,13 +85,49 @@ def create(catalog: Catalog, table: LakeTable, schema) -> None:
                     spec.add_field(column, TRANSFORMS[transform](), name)
 
 
+def evolve(catalog: Catalog, name: str, wanted: pa.Schema) -> str:
+    """Add to an existing lake table the columns the warehouse has and it lacks, when nothing else sets them apart;
+    its state for init: 'exists', 'columns added: …' or 'differs: …'. Another writer's schema change first: look
+    again at the table as it now stands."""
+    for _ in range(EVOLVE_TRIES):
+        table = catalog.load_table(identifier(name))
+        found = difference(table.schema(), wanted)
+        added = addable(table.schema(), wanted)
+        if not found or not added:
+            return f"differs: {found}" if found else "exists"
+        try:
+            with table.update_schema() as update:
+                update.union_by_name(wanted)
+            return f"columns added: {', '.join(added)}"
+        except CommitFailedException:
+            continue
+    raise CommitFailedException(f"{name}: its schema changed {EVOLVE_TRIES} times while init added columns")
+
+
+def columns(found, wanted) -> tuple[dict[str, str], dict[str, str]]:
+    """The lake table's columns and the warehouse's, {name: Iceberg type}."""
+    wanted = Catalog._convert_schema_if_needed(wanted)
+    return ({f.name: str(f.field_type) for f in found.fields}, {f.name: str(f.field_type) for f in wanted.fields})
+
+
+def addable(found, wanted) -> list[str]:
+    """The warehouse's columns the lake table lacks, when those are all that sets them apart; [] otherwise."""
+    have, want = columns(found, wanted)
+    if any(want.get(name) != kind for name, kind in have.items()):
+        return []
+    return [name for name in want if name not in have]
+
+
 def difference(found, wanted) -> str:
     """What sets a lake table's columns (an Iceberg schema) apart from the warehouse's (an Arrow schema), in
-    Iceberg's types ('' when they are the same columns of the same types)."""
-    wanted = Catalog._convert_schema_if_needed(wanted)
-    have = [(f.name, str(f.field_type)) for f in found.fields]
-    want = [(f.name, str(f.field_type)) for f in wanted.fields]
-    if [name for name, _ in have] != [name for name, _ in want]:
-        return (f"columns {', '.join(name for name, _ in have)}; "
-                f"the warehouse has {', '.join(name for name, _ in want)}")
-    return "; ".join(f"{name} {kind} (the warehouse: {new})" for (name, kind), (_, new) in zip(have, want) if kind != new)
+    Iceberg's types ('' when they are the same columns of the same types; their order does not matter: every read
+    and write here goes by name or field id, and a column added later comes last in the lake)."""
+    have, want = columns(found, wanted)
+    parts = []
+    if gone := [name for name in have if name not in want]:
+        parts.append(f"the warehouse has no column {', '.join(gone)}")
+    if new := [name for name in want if name not in have]:
+        parts.append(f"the lake has no column {', '.join(new)}")
+    parts += [f"{name} {kind} (the warehouse: {want[name]})" for name, kind in have.items()
+              if name in want and want[name] != kind]
+    return "; ".join(parts)

@@ -272,7 +272,8 @@ def plan(catalog: Catalog, con: duckdb.DuckDBPyConnection, table: LakeTable, sco
         written = write.partition_files(lake, con, query, keys, params=params)
         return Plan(table, lake, old, files, written, {file_key(f) for f in written},
                     sum(f.record_count for f in written))
-    new = con.sql(query, params=params).to_arrow_table().cast(schema)
+    # in the lake's column order (a column added by a newer contract comes last there)
+    new = con.sql(query, params=params).to_arrow_table().select(schema.names).cast(schema)
     if not table.partition:
         same = same_rows(old, new)
         return Plan(table, lake, old, files, [new] if new.num_rows else [], None if same else flt, new.num_rows)
