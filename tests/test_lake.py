@@ -3,6 +3,7 @@ catalog (tests/pg.py) and a file:// warehouse in tmp; the lake's rows are scanne
 embedded warehouse's, row for row and to the fen."""
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -274,6 +275,29 @@ def test_init_adds_a_newer_contract_s_columns_to_a_lake_table_made_before_them(l
     same_as_embedded(lake, centers_warehouse, "sales")
     assert main(["lake", "init"]) == 0
     assert capsys.readouterr().out.splitlines() == [f"tpc.{name}: exists" for name in TABLES]
+
+
+def test_a_mart_s_files_hold_its_days_in_order_each_row_group_a_narrow_range(lake):
+    """A mart's data files are written by its layout: rows ordered by day, so that each row group covers a few days
+    and a server's date filter skips the others by their statistics; Snappy; row groups of the layout's size."""
+    import dataclasses
+
+    from etl.lake import write
+    from etl.lake.tables import MART_LAYOUT, Layout
+
+    assert TABLES["sales_daily"].layout == MART_LAYOUT == Layout(("sale_date",), "snappy", 32_768)
+    table = dataclasses.replace(TABLES["sales_daily"], layout=Layout(("sale_date",), "snappy", 2048))
+    con = warehouse.connect(Path(":memory:"))
+    con.execute("insert into sales_daily by name select date '2020-01-01' + ((i * 17) % 40)::int as sale_date, "
+                "'SH' as center, 'storefront' as channel, 'SKU-' || i as sku, 1 as lines, 1 as qty, "
+                "10 as gross_rmb, 0 as refund_rmb, 10 as net_rmb from range(40 * 256) as r(i)")   # 256 rows a day
+    [written] = write.partition_files(lake.load_table(("tpc", "sales_daily")), con, "select * from sales_daily", table)
+    path = written.file_path.removeprefix("file://")
+    groups = duckdb.sql(f"select row_group_num_rows, stats_min, stats_max, compression from parquet_metadata('{path}') "
+                        "where path_in_schema = 'sale_date' order by stats_min").fetchall()
+    day = lambda n: str(dt.date(2020, 1, 1) + dt.timedelta(days=n))  # noqa: E731
+    assert groups == [(2048, day(first), day(first + 7), "SNAPPY") for first in range(0, 40, 8)]
+    write.discard(lake.load_table(("tpc", "sales_daily")), [written])
 
 
 def test_init_on_a_lake_made_before_the_marts_creates_them_from_the_lake_s_lines(lake, centers_warehouse, capsys):

@@ -12,7 +12,7 @@ from pyiceberg.transforms import IdentityTransform, MonthTransform
 from etl import config, warehouse
 from etl.lake import commit, write
 from etl.lake.catalog import identifier
-from etl.lake.tables import MONTH, TABLES, LakeTable, arrow_schemas, partition_keys
+from etl.lake.tables import MONTH, TABLES, LakeTable, arrow_schemas
 from etl.warehouse import MARTS
 
 EVOLVE_TRIES = 5   # another init changed the table's schema first: look again
@@ -64,7 +64,7 @@ def fill_marts(catalog: Catalog, names: list[str]) -> dict[str, int]:
             con.execute(warehouse.sql_text(f"marts/{name}.sql").replace("{sales}", "lake_sales"))
             tx = mart.transaction()
             with tx.update_snapshot(snapshot_properties={"tpc.operation": "init"}).fast_append() as append:
-                written = write.partition_files(mart, con, f"select * from {name}", partition_keys(TABLES[name]))
+                written = write.partition_files(mart, con, f"select * from {name}", TABLES[name])
                 for data_file in written:
                     append.append_data_file(data_file)
             txs.append(tx)

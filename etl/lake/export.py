@@ -269,7 +269,7 @@ def plan(catalog: Catalog, con: duckdb.DuckDBPyConnection, table: LakeTable, sco
     if table.partition and not old.num_rows:
         # nothing of the scope in the lake (a center's first load): every partition of its rows changes, and they
         # go from the warehouse's views to Parquet in one pass, never through Arrow here
-        written = write.partition_files(lake, con, query, keys, params=params)
+        written = write.partition_files(lake, con, query, table, params=params)
         return Plan(table, lake, old, files, written, {file_key(f) for f in written},
                     sum(f.record_count for f in written))
     # in the lake's column order (a column added by a newer contract comes last there)
@@ -281,7 +281,7 @@ def plan(catalog: Catalog, con: duckdb.DuckDBPyConnection, table: LakeTable, sco
     con.register("warehouse_slice", new)
     try:
         changed = changed_partitions(con, keys)
-        written = write.partition_files(lake, con, "select * from warehouse_slice", keys, changed)
+        written = write.partition_files(lake, con, "select * from warehouse_slice", table, changed)
     finally:
         con.unregister("lake_slice")
         con.unregister("warehouse_slice")

@@ -19,6 +19,24 @@ EPOCH = "date '1970-01-01'"
 
 
 @dataclass(frozen=True)
+class Layout:
+    """How a table's data files are written: rows ordered by `sort_by` inside each file (so that each row group
+    holds a narrow range and a reader's filter skips the rest by its statistics), the Parquet codec, and rows per
+    row group."""
+    sort_by: tuple[str, ...] = ()
+    compression: str = "zstd"
+    row_group_rows: int = 122_880
+
+
+# The marts are what every dashboard server reads on each page, by date range: ordered by day in row groups of 32K
+# rows (a few months of a center each), and Snappy, which decodes about twice as fast as zstd for 1.5x the bytes
+# (every Iceberg engine reads it). The Overview's queries over 50 centers' sales_daily (20M rows): 4.3 s as zstd
+# in 122,880-row groups in the order the partitioned write left them, 2.9 s ordered, 2.5 s ordered and Snappy
+# (2.1 s as LZ4, which not every engine reads). The lines stay zstd: the bulk, read by month partitions.
+MART_LAYOUT = Layout(sort_by=("sale_date",), compression="snappy", row_group_rows=32_768)
+
+
+@dataclass(frozen=True)
 class LakeTable:
     name: str
     query: str                         # its rows, selected from the embedded warehouse
@@ -27,6 +45,7 @@ class LakeTable:
     # its rows carry center: an export replaces the exported centers' rows (NULL: a network-wide row, replaced
     # only by an export of the whole warehouse); False: network-wide, replaced only by such an export
     by_center: bool = True
+    layout: Layout = Layout()
 
 
 TABLES: dict[str, LakeTable] = {
@@ -44,7 +63,8 @@ TABLES: dict[str, LakeTable] = {
                   partition=(("center", "identity"),)),
         # the marts, as each center's warehouse built them from its own lines (one center's rows each): a dashboard
         # server's read cache reads them instead of aggregating every line of the lake again (etl/lake/cache.py)
-        *(LakeTable(mart, f"select * from {mart}", partition=(("center", "identity"),)) for mart in MARTS),
+        *(LakeTable(mart, f"select * from {mart}", partition=(("center", "identity"),), layout=MART_LAYOUT)
+          for mart in MARTS),
         # a reject's center is its load's: load ids are the embedded warehouse's own, the center tells them apart
         LakeTable("rejects", "select r.load_id, l.center, r.row_no, r.column_name, r.reason, r.detail "
                              "from rejects as r join loads as l using (load_id)"),

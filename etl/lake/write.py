@@ -21,21 +21,24 @@ from pyiceberg.io.pyarrow import PyArrowFileIO, parquet_file_to_data_file
 from pyiceberg.types import (BooleanType, DateType, DecimalType, DoubleType, FloatType, IntegerType, LongType,
                              StringType, TimestampType)
 
+from etl.lake.tables import LakeTable, partition_keys
+
 COPY_CHUNK = 8 << 20
 DUCKDB_TYPES = {IntegerType: "integer", LongType: "bigint", StringType: "varchar", BooleanType: "boolean",
                 DateType: "date", TimestampType: "timestamp", DoubleType: "double", FloatType: "float"}
 
 
-def partition_files(lake, con: duckdb.DuckDBPyConnection, rows: str, keys: list[str], changed: set[tuple] | None = None,
-                    params: list | None = None) -> list:
+def partition_files(lake, con: duckdb.DuckDBPyConnection, rows: str, table: LakeTable,
+                    changed: set[tuple] | None = None, params: list | None = None) -> list:
     """Write the rows (a relation or query over con, taking params) of the `changed` partitions (all of them when
-    None) as data files of `lake`; their DataFiles. `keys` are the SQL expressions of the partition values, in the
-    spec's order. con must be allowed to write files (not a dashboard reader's)."""
+    None) as data files of `lake`, laid out as `table` says; their DataFiles. `changed` holds partition values as
+    partition_keys(table) computes them, in the spec's order. con must be allowed to write files (not a dashboard
+    reader's)."""
     if changed == set():
         return []
     scratch = Path(tempfile.mkdtemp(prefix="tpc-lake-write-"))
     try:
-        split_by_partition(con, lake.schema(), rows, params or [], keys, changed, scratch)
+        split_by_partition(con, lake.schema(), rows, params or [], table, changed, scratch)
         return [placed(lake, path) for path in sorted(scratch.rglob("*.parquet"))]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -47,9 +50,13 @@ def duckdb_type(field_type) -> str:
     return DUCKDB_TYPES[type(field_type)]
 
 
-def split_by_partition(con, schema, rows: str, params: list, keys: list[str], changed: set[tuple] | None,
+def split_by_partition(con, schema, rows: str, params: list, table: LakeTable, changed: set[tuple] | None,
                        folder: Path) -> None:
-    """One Parquet file per partition (or more for a large one) under folder, by one DuckDB COPY."""
+    """One Parquet file per partition (or more for a large one) under folder, by one DuckDB COPY. Ordered rows stay
+    apart by row group: the partitioned COPY writes a thread's share as its own row groups, so that each holds a
+    narrow range of the sort key although the file does not list them in order."""
+    keys = partition_keys(table)
+    layout = table.layout
     columns = ", ".join(f'cast("{f.name}" as {duckdb_type(f.field_type)}) as "{f.name}"' for f in schema.fields)
     parts = ", ".join(f"{key} as tpc_p{i}" for i, key in enumerate(keys))
     where = ""
@@ -57,11 +64,13 @@ def split_by_partition(con, schema, rows: str, params: list, keys: list[str], ch
         con.register("changed_keys", pa.Table.from_pylist([{f"k{i}": v for i, v in enumerate(k)} for k in changed]))
         matched = " and ".join(f"k.k{i} is not distinct from {key}" for i, key in enumerate(keys))
         where = f"where exists (select 1 from changed_keys as k where {matched})"
+    order = f"order by {', '.join(layout.sort_by)}" if layout.sort_by else ""
     ids = ", ".join(f'"{f.name}": {f.field_id}' for f in schema.fields)
     try:
-        con.execute(f"copy (select {columns}, {parts} from ({rows}) as r {where}) to '{folder}' "
-                    f"(format parquet, compression zstd, partition_by ({', '.join(f'tpc_p{i}' for i in range(len(keys)))}), "
-                    f"field_ids {{{ids}}})", params)
+        con.execute(f"copy (select {columns}, {parts} from ({rows}) as r {where} {order}) to '{folder}' "
+                    f"(format parquet, compression {layout.compression}, row_group_size {layout.row_group_rows}, "
+                    f"partition_by ({', '.join(f'tpc_p{i}' for i in range(len(keys)))}), field_ids {{{ids}}})",
+                    params)
     finally:
         if changed is not None:
             con.unregister("changed_keys")
