@@ -214,3 +214,25 @@ def test_compact_deletes_the_files_no_snapshot_names_once_a_day_old_and_no_other
     assert differing(before, current(three_loads)) == (0, 0)
     [again] = compact.compact(three_loads, "sales", now=dt.datetime.now(dt.UTC) + dt.timedelta(days=2))
     assert again.orphans == 1 and not fresh.exists()
+
+
+def test_a_table_s_many_manifests_are_merged_and_its_rows_and_files_stay(three_loads, monkeypatch):
+    """Each publish adds a manifest to each table it changes, and every reader's plan reads them all: once a table
+    has MERGE_MANIFESTS_FROM of them, compact merges them in a snapshot that adds and removes no data file."""
+    monkeypatch.setattr(compact, "MERGE_MANIFESTS_FROM", 3)
+    before = current(three_loads)
+    files = live_files(three_loads)
+    sales = three_loads.load_table(SALES)
+    snapshots = len(sales.snapshots())
+    assert (len(sales.current_snapshot().manifests(sales.io)), len(files)) == (3, 3 * PARTITIONS)
+    assert compact.merge_manifests(three_loads, "sales") == (3, 1)
+    sales = three_loads.load_table(SALES)
+    assert len(sales.current_snapshot().manifests(sales.io)) == 1
+    assert sales.current_snapshot().summary["tpc.operation"] == "merge-manifests"
+    assert live_files(three_loads) == files
+    assert totals(current(three_loads)) == totals(before) == (39, Decimal("367374.36"), Decimal("367404.00"))
+    assert differing(before, current(three_loads)) == (0, 0)
+    assert compact.merge_manifests(three_loads, "sales") == (1, 1)   # again: nothing to merge, no snapshot
+    assert len(three_loads.load_table(SALES).snapshots()) == snapshots + 1
+    merged = compact.Compacted("sales", 0, 0, 0, None, 0, 0, 0, (3, 1))
+    assert compact.described(merged) == "nothing to compact; 3 manifests merged into 1"
