@@ -36,6 +36,7 @@ from etl.lake.tables import TABLES
 from etl.lake.write import duckdb_type
 from etl.publish import fsync_dir
 
+
 class LakeEmpty(RuntimeError):
     """The lake has no tables yet (python -m etl lake init)."""
 
@@ -93,7 +94,8 @@ def build(path: Path, catalog=None) -> Version:
     missing = [name for name in TABLES if name not in found_at]
     if missing:
         raise LakeEmpty(f"the lake has no table {', '.join(missing)}: run python -m etl lake init")
-    # each table as of that one query; their plans (the manifests' reads) side by side
+    # each table as of that one query; their plans (the manifests' reads) side by side, which pays where a read
+    # waits on the network (s3://); a local one is bound by Python's decoding either way
     with ThreadPoolExecutor(len(TABLES)) as pool:
         tables = dict(zip(TABLES, pool.map(lambda name: table_at(catalog, name, found_at[name]), TABLES)))
         scans = dict(zip(TABLES, pool.map(lambda name: local_files(tables[name]) or tables[name].scan().to_arrow(),
