@@ -78,3 +78,45 @@ def test_the_rejects_downloads_hold_every_reject(small_app, offered):
     assert sorted(r[4] for r in rows) == ["not a date and time", "not an order number"]
     header, *rows = xlsx_rows(offered(at, "rejects_xlsx"), "Rejected rows")
     assert sorted((f, load, row, column, value) for f, load, row, column, _, value in rows) == shown
+
+
+def test_the_details_the_etl_words_are_shown_in_the_readers_language(db, con, tmp_path, monkeypatch):
+    import shutil
+    from pathlib import Path
+
+    from conftest import load
+    from fixtures import POS
+
+    def pos_line(receipt, name="x"):
+        return ",".join([receipt, "2020-01-05 10:00:00", "X1", name, "1", "1.00", "0", "1.00", "现金", "", "", "销售"])
+
+    bad = Path(__file__).parent / "data" / "bad"
+    for name in ("truncated_row.csv", "truncated_in_quote.csv", "truncated_mid_character.csv"):
+        load(con, shutil.copyfile(bad / name, tmp_path / name))
+    (tmp_path / "quote.csv").write_text("\n".join([",".join(POS[0]), pos_line("R1"), pos_line("R2", '"broken'),
+                                                    pos_line("R3")]) + "\n", encoding="utf-8")
+    load(con, tmp_path / "quote.csv")
+    (tmp_path / "gbk.csv").write_bytes(("\r\n".join([",".join(POS[0]), pos_line("G1", "凤梨酥")]) + "\r\n").encode("gbk")
+                                       + (pos_line("G2", "牛轧糖") + "\r\n").encode("utf-8"))
+    load(con, tmp_path / "gbk.csv")
+    # a file's own value that reads like one of ours stays as written
+    (tmp_path / "value.csv").write_text("\n".join([",".join(POS[0]), pos_line("V1").replace(
+        "2020-01-05 10:00:00", '"expected 3 columns, found 2"')]) + "\n", encoding="utf-8")
+    load(con, tmp_path / "value.csv")
+    stored = [detail for detail, in con.execute("select detail from rejects").fetchall()]
+    con.close()
+    monkeypatch.setenv("TPC_DB", str(db))
+
+    def details(lang):
+        frame = open_page("data", view="rejects", lang=lang).dataframe[0].value
+        return sorted(zip(frame["file_name"], frame["detail"]))
+
+    assert details("zh-Hans") == [
+        ("gbk.csv", "GBK / GB18030 文件中夹有 UTF-8 文本"),
+        ("quote.csv", "此处开启的引号没有关闭"),
+        ("truncated_in_quote.csv", "文件在引号内结束：此行被截断"),
+        ("truncated_mid_character.csv", "含有不是 UTF-8 文本的字节"),
+        ("truncated_row.csv", "应有 12 列，实有 8 列"),
+        ("value.csv", "expected 3 columns, found 2")]
+    assert details("zh-Hant")[-2] == ("truncated_row.csv", "應有 12 欄，實有 8 欄")
+    assert sorted(d for _, d in details("en")) == sorted(stored), "in English, as the ETL stored them"

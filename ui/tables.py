@@ -1,12 +1,14 @@
 """Tables as shown: translated column headers, labels for codes, and column_config number formats."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
 from etl import channels as registry
 from ui.filterbar import label_channel, label_unknown
-from ui.i18n import t
+from ui.i18n import plain, t
 
 DETAIL_ROWS = 1_000   # rows of a detail table sent to the browser; the downloads hold every row
 
@@ -264,8 +266,31 @@ def rejects(frame: pd.DataFrame) -> pd.DataFrame:
     from etl.reasons import REASONS
 
     shown = frame.copy()
+    for reason in WORDED:
+        ours = shown["reason"] == reason
+        shown.loc[ours, "detail"] = labelled(shown.loc[ours, "detail"], lambda d, reason=reason: worded(reason, d))
     shown["reason"] = labelled(shown["reason"], lambda r: t(f"reason.{r}") if r in REASONS else r)
     return shown
+
+
+# the details the ETL words itself (etl/readers.py), by reason, and their catalog texts; every other detail is the
+# file's own value, shown as written
+WORDED = {
+    "malformed_row": ((re.compile(r"expected (?P<width>\d+) columns, found (?P<found>\d+)"), "detail.column_count"),
+                      (re.compile(r"bytes that are not UTF-8 text"), "detail.not_utf8"),
+                      (re.compile(r"the file ends inside a quoted field: cut off mid-row"), "detail.cut_off")),
+    "field_too_long": ((re.compile(r"(?P<chars>\d{1,3}(,\d{3})*) characters"), "detail.characters"),),
+    "unclosed_quote": ((re.compile(r"a quote opened here is never closed"), "detail.unclosed_quote"),),
+    "wrong_encoding": ((re.compile(r"UTF-8 text inside a GBK / GB18030 file"), "detail.utf8_in_gbk"),),
+}
+
+
+def worded(reason: str, detail: str) -> str:
+    """A reject's detail the ETL worded, in the reader's language; any other detail as it is."""
+    for pattern, key in WORDED[reason]:
+        if found := pattern.fullmatch(detail):
+            return plain(key, **{name: value for name, value in found.groupdict().items()})
+    return detail
 
 
 def rejects_config() -> dict:
