@@ -171,6 +171,16 @@ def data_folder(table) -> str:
     return unquote(url.path).rstrip("/") + "/data/"
 
 
+def warehouse_columns(con) -> dict[str, list[str]]:
+    """Every table's and view's columns in the warehouse's order, by name (one query)."""
+    found: dict[str, list[str]] = {}
+    for table, column in con.execute("select table_name, column_name from duckdb_columns() where schema_name = 'main' "
+                                     "and database_name = current_database() order by table_name, column_index"
+                                     ).fetchall():
+        found.setdefault(table, []).append(column)
+    return found
+
+
 def write(work: Path, tables: dict, scans: dict, found: Version) -> None:
     """The cache file: the small tables copied, the lines and the marts read in place (views over the snapshot's
     Parquet files) or, when DuckDB cannot reach them or they are small, copied too."""
@@ -187,9 +197,10 @@ def write(work: Path, tables: dict, scans: dict, found: Version) -> None:
                             f"select * from {parquet_scan(tables[name].schema(), rows.paths)}")
             else:
                 con.register(f"lake_{name}", rows)
+        # the warehouse's column order (a column a newer contract added comes last in the lake)
+        orders = warehouse_columns(con)
         for name in (*AS_TABLES, *warehouse.MARTS):
-            # the warehouse's column order (a column a newer contract added comes last in the lake)
-            order = [column for column, *_ in con.sql(f"select * from {name} limit 0").description]
+            order = orders[name]
             lake_columns = [field.name for field in tables[name].schema().fields]
             columns = ", ".join(f'"{column}"' for column in sorted(
                 lake_columns, key=lambda column: order.index(column) if column in order else len(order)))

@@ -92,9 +92,11 @@ def evolve(catalog: Catalog, name: str, wanted: pa.Schema) -> str:
     for _ in range(EVOLVE_TRIES):
         table = catalog.load_table(identifier(name))
         found = difference(table.schema(), wanted)
+        if not found:
+            return "exists"
         added = addable(table.schema(), wanted)
-        if not found or not added:
-            return f"differs: {found}" if found else "exists"
+        if not added:
+            return f"differs: {found}"
         try:
             with table.update_schema() as update:
                 update.union_by_name(wanted)
