@@ -191,6 +191,22 @@ def test_a_lake_file_is_read_by_its_field_ids_as_the_table_now_names_them(tmp_pa
         ("SH", Decimal("12.50"), None)]
 
 
+def test_a_lake_file_s_own_values_win_over_the_name_of_its_partition_folder(tmp_path):
+    """pyiceberg names a partition's folder by its value percent-encoded (center=A%252FB for A%2FB): the view reads
+    the center the file holds, never the folder's name as a column (DuckDB's hive partitioning would)."""
+    from pyiceberg.schema import Schema
+    from pyiceberg.types import NestedField, StringType
+
+    folder = tmp_path / "center=A%252FB"
+    folder.mkdir()
+    duckdb.execute(f"copy (select 'A%2FB' as center) to '{folder / 'f.parquet'}' (format parquet, field_ids {{center: 1}})")
+    schema = Schema(NestedField(1, "center", StringType()))
+    # as pyiceberg writes a location (the table's location and the folder's name, as they stand) and opens it
+    assert cache.local_path(f"file://{folder}/f.parquet") == str(folder / "f.parquet")
+    assert duckdb.sql(f"select * from {cache.parquet_scan(schema, [str(folder / 'f.parquet')])}").fetchall() == [
+        ("A%2FB",)]
+
+
 def test_a_server_whose_lake_cannot_be_reached_and_has_no_cache_says_so(tmp_path, monkeypatch):
     from pg import free_port
 

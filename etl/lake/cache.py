@@ -23,9 +23,9 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from pyiceberg.io import load_file_io
+from pyiceberg.io.pyarrow import PyArrowFileIO
 from pyiceberg.serializers import FromInputFile
 from pyiceberg.table import Table
 from sqlalchemy import text
@@ -144,12 +144,21 @@ def local_files(table) -> Files | None:
     the last snapshots' files), so a cache may read them in place until it is rebuilt on a newer snapshot."""
     paths, rows = [], 0
     for task in table.scan().plan_files():
-        url = urlsplit(task.file.file_path)
-        if task.delete_files or url.scheme not in ("file", ""):
+        path = local_path(task.file.file_path)
+        if task.delete_files or path is None:
             return None
-        paths.append(unquote(url.path) if url.scheme == "file" else task.file.file_path)
+        paths.append(path)
         rows += task.file.record_count
     return Files(paths, rows) if paths else None
+
+
+def local_path(location: str) -> str | None:
+    """The local file a file:// location names, exactly as pyiceberg's FileIO wrote it; None for another scheme.
+
+    Not URL-decoded: pyiceberg writes a partition's folder with its value percent-encoded (center=A%252FB for
+    A%2FB, center=%E4%B8%8A for 上) and opens the location's path as it stands, so a decoded path names no file."""
+    scheme, _, path = PyArrowFileIO.parse_location(location)
+    return path if scheme == "file" else None
 
 
 def sql_list(paths: list[str]) -> str:
@@ -162,13 +171,13 @@ def parquet_scan(schema, paths: list[str]) -> str:
     Only the first file is opened to bind it: every file's columns by name (union_by_name) would open them all."""
     fields = ", ".join(f"{field.field_id}: {{name: {warehouse.sql_literal(field.name)}, "
                        f"type: '{duckdb_type(field.field_type)}', default_value: NULL}}" for field in schema.fields)
-    return f"read_parquet({sql_list(paths)}, schema = map {{{fields}}})"
+    # the partition folders' names are not columns: a center's own value is in its files, whatever its folder says
+    return f"read_parquet({sql_list(paths)}, schema = map {{{fields}}}, hive_partitioning = false)"
 
 
 def data_folder(table) -> str:
     """The local folder of a file:// table's data files (what a cache's reader may read, and nothing else)."""
-    url = urlsplit(table.metadata.location)
-    return unquote(url.path).rstrip("/") + "/data/"
+    return local_path(table.metadata.location).rstrip("/") + "/data/"
 
 
 def warehouse_columns(con) -> dict[str, list[str]]:
