@@ -236,3 +236,26 @@ def test_a_table_s_many_manifests_are_merged_and_its_rows_and_files_stay(three_l
     assert len(three_loads.load_table(SALES).snapshots()) == snapshots + 1
     merged = compact.Compacted("sales", 0, 0, 0, None, 0, 0, 0, (3, 1))
     assert compact.described(merged) == "nothing to compact; 3 manifests merged into 1"
+
+
+def test_a_compacted_mart_keeps_its_layout_ordered_by_day_and_snappy(lake, centers_warehouse):
+    """A mart's small files are rewritten as the mart's layout says (tables.MART_LAYOUT): its rows ordered by day,
+    Snappy, the table's field ids; the rows exactly the same."""
+    export.export(lake, centers_warehouse)
+    daily = lake.load_table(("tpc", "sales_daily"))
+    first = daily.scan().to_arrow()
+    for fen in (2, 1):   # appended out of day order, as pyiceberg writes (zstd)
+        daily.append(shifted(first.sort_by([("sale_date", "descending")]), fen))
+    before = lake.load_table(("tpc", "sales_daily")).scan().to_arrow()
+    done = compact.compact(lake, "sales_daily")[0]
+    assert (done.files, done.partitions, done.files_after) == (6, 2, 2)
+    after = lake.load_table(("tpc", "sales_daily"))
+    assert differing(before, after.scan().to_arrow()) == (0, 0)
+    for task in after.scan().plan_files():
+        path = task.file.file_path.removeprefix("file://")
+        days = [d for (d,) in duckdb.sql(f"select sale_date from read_parquet('{path}')").fetchall()]
+        assert days == sorted(days) and len(days) == task.file.record_count
+        codecs = duckdb.sql(f"select distinct compression from parquet_metadata('{path}')").fetchall()
+        assert codecs == [("SNAPPY",)]
+        ids = duckdb.sql(f"select name, field_id from parquet_schema('{path}') where field_id is not null").fetchall()
+        assert dict(ids) == {f.name: f.field_id for f in after.schema().fields}

@@ -5,19 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from uuid import uuid4
 
 import pyarrow as pa
 from pyiceberg.catalog import Catalog
 from pyiceberg.exceptions import CommitFailedException, ValidationException
 from pyiceberg.expressions import AlwaysTrue
 from pyiceberg.manifest import DataFile, ManifestContent, ManifestEntryStatus
-from pyiceberg.table import FileScanTask, Table, TableProperties
+from pyiceberg.table import FileScanTask, Table
 from pyiceberg.table.snapshots import Snapshot
 
 from etl.lake import write
 from etl.lake.catalog import identifier
-from etl.lake.tables import TABLES
+from etl.lake.tables import TABLES, LakeTable
 
 TARGET_MB = 128
 SMALL_FRACTION = 0.75   # a file below 3/4 of the target is small (Iceberg's own default for min-file-size-bytes)
@@ -112,7 +111,7 @@ def rewrite(catalog: Catalog, name: str, target_bytes: int) -> Rewrite | None:
         groups = small_file_groups(table, target_bytes)
         if not groups:
             return None
-        new = [data_file for group in groups for data_file in written(table, group)]
+        new = [data_file for group in groups for data_file in written(table, group, TABLES[name])]
         old = [data_file for group in groups for data_file in group]
         try:
             snapshot_id = replace_files(table, old, new, {"tpc.compact.target-bytes": str(target_bytes)})
@@ -196,17 +195,21 @@ def rows_of(table: Table, files: list[DataFile]) -> pa.Table:
     return rows
 
 
-def written(table: Table, group: list[DataFile]) -> list[DataFile]:
-    """The group's rows written as one new data file of its partition (not committed yet)."""
-    from pyiceberg.io.pyarrow import _dataframe_to_data_files
+def written(table: Table, group: list[DataFile], lake_table: LakeTable) -> list[DataFile]:
+    """The group's rows written again as one new data file of its partition (not committed yet), laid out as the
+    lake table says (its rows' order, codec and row groups: write.partition_files, as a publish writes them)."""
+    import duckdb
 
     rows = rows_of(table, group)
     if not rows.num_rows:
         return []
-    # pyiceberg splits a write by in-memory bytes; the group already fits the target on disk, so one file
-    one_file = {**table.metadata.properties, TableProperties.WRITE_TARGET_FILE_SIZE_BYTES: str(2 * rows.nbytes + 1)}
-    metadata = table.metadata.model_copy(update={"properties": one_file})
-    return list(_dataframe_to_data_files(table_metadata=metadata, df=rows, io=table.io, write_uuid=uuid4()))
+    with duckdb.connect() as con:
+        con.register("compacted_rows", rows)
+        new = write.partition_files(table, con, "select * from compacted_rows", lake_table)
+    if sum(data_file.record_count for data_file in new) != rows.num_rows:
+        write.discard(table, new)
+        raise RuntimeError(f"wrote {sum(f.record_count for f in new)} rows of files that hold {rows.num_rows}")
+    return new
 
 
 def replace_files(table: Table, old: list[DataFile], new: list[DataFile], properties: dict[str, str]) -> int:
