@@ -259,3 +259,23 @@ def test_a_compacted_mart_keeps_its_layout_ordered_by_day_and_snappy(lake, cente
         assert codecs == [("SNAPPY",)]
         ids = duckdb.sql(f"select name, field_id from parquet_schema('{path}') where field_id is not null").fetchall()
         assert dict(ids) == {f.name: f.field_id for f in after.schema().fields}
+
+
+def test_an_unpartitioned_table_s_small_files_are_compacted_too(lake, centers_warehouse):
+    """loads (like centers, products, targets, rejects) has no partitions: each publish appends its own small file
+    there, and compact packs them into one, the rows exactly the same."""
+    export.export(lake, centers_warehouse)
+    loads = lake.load_table(("tpc", "loads"))
+    first = loads.scan().to_arrow()
+    for step in (100, 200):
+        loads.append(first.set_column(first.schema.get_field_index("load_id"), "load_id",
+                                      pc.add(first["load_id"], step)).cast(first.schema))
+    before = lake.load_table(("tpc", "loads")).scan().to_arrow()
+    assert len(list(lake.load_table(("tpc", "loads")).scan().plan_files())) == 3
+    done = compact.compact(lake, "loads")[0]
+    assert (done.files, done.partitions, done.files_after) == (3, 1, 1)
+    after = lake.load_table(("tpc", "loads"))
+    [task] = list(after.scan().plan_files())
+    assert task.file.file_path.startswith(after.metadata.location + "/data/0")   # no empty partition folder
+    assert differing(before, after.scan().to_arrow()) == (0, 0)
+    assert after.scan().to_arrow().num_rows == 3 * first.num_rows == 27   # the 9 loads of the two-center warehouse

@@ -66,11 +66,15 @@ def split_by_partition(con, schema, rows: str, params: list, table: LakeTable, c
         where = f"where exists (select 1 from changed_keys as k where {matched})"
     order = f"order by {', '.join(layout.sort_by)}" if layout.sort_by else ""
     ids = ", ".join(f'"{f.name}": {f.field_id}' for f in schema.fields)
+    if keys:
+        selected = f"{columns}, {parts}"
+        target, split = folder, f", partition_by ({', '.join(f'tpc_p{i}' for i in range(len(keys)))})"
+    else:   # an unpartitioned table (lake compact rewrites those too): one file
+        selected, target, split = columns, folder / "data.parquet", ""
     try:
-        con.execute(f"copy (select {columns}, {parts} from ({rows}) as r {where} {order}) to '{folder}' "
-                    f"(format parquet, compression {layout.compression}, row_group_size {layout.row_group_rows}, "
-                    f"partition_by ({', '.join(f'tpc_p{i}' for i in range(len(keys)))}), field_ids {{{ids}}})",
-                    params)
+        con.execute(f"copy (select {selected} from ({rows}) as r {where} {order}) to '{target}' "
+                    f"(format parquet, compression {layout.compression}, row_group_size {layout.row_group_rows}"
+                    f"{split}, field_ids {{{ids}}})", params)
     finally:
         if changed is not None:
             con.unregister("changed_keys")
@@ -81,7 +85,8 @@ def placed(lake, local: Path):
     metadata = lake.metadata
     described = parquet_file_to_data_file(PyArrowFileIO(), metadata, str(local))
     partition_path = metadata.spec().partition_to_path(described.partition, metadata.schema())
-    target = f"{lake.location().rstrip('/')}/data/{partition_path}/00000-0-{uuid.uuid4()}.parquet"
+    folder = "/".join(part for part in (lake.location().rstrip("/"), "data", partition_path) if part)
+    target = f"{folder}/00000-0-{uuid.uuid4()}.parquet"
     with local.open("rb") as src, lake.io.new_output(target).create(overwrite=False) as dst:
         shutil.copyfileobj(src, dst, COPY_CHUNK)
     described[1] = target   # DataFile's file_path (read-only as a property; pyiceberg is pinned, see commit.py)
