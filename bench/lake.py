@@ -8,7 +8,8 @@ each publishing to the lake in one commit. Baseline: the same file loaded into a
 lake. Cold start: a fresh process drawing the Overview in AppTest on the embedded warehouse holding every center,
 against one on the lake with no read cache yet (it builds it), then the same page warm (rerun with its queries
 cached); then the lake's cold start again after `lake compact` (the nightly maintenance: it merges the manifests
-each publish adds). Prints JSON and a line per target, met or missed. The work folder (in the system's temp) is removed after.
+each publish adds); and a control page with the same kinds of widgets and no data (bench/page_apptest.py), warm,
+for the machine's speed in that run. Prints JSON and a line per target, met or missed. The work folder (in the system's temp) is removed after.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 import pg  # noqa: E402
+from page_apptest import CONTROL  # noqa: E402   (bench/: the same kinds of widgets as a page, no data)
 
 from etl import config  # noqa: E402
 
@@ -63,9 +65,10 @@ def say(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def page_times(env: dict) -> tuple[float, float]:
-    """(cold, warm) seconds of the Overview in a fresh process (HARNESS)."""
-    done = subprocess.run([sys.executable, "-c", HARNESS.format(page=PAGE.format(root=str(ROOT)))], cwd=ROOT, env=env,
+def page_times(env: dict, page: str | None = None) -> tuple[float, float]:
+    """(cold, warm) seconds of the Overview (or another page's source) in a fresh process (HARNESS)."""
+    page = page or PAGE.format(root=str(ROOT))
+    done = subprocess.run([sys.executable, "-c", HARNESS.format(page=page)], cwd=ROOT, env=env,
                           capture_output=True, text=True)
     if done.returncode:
         raise RuntimeError(f"the Overview failed: {done.stderr[-1500:]}")
@@ -141,11 +144,14 @@ def main() -> None:
             os.link(pos, links[-1])
         run([sys.executable, "-c", WHOLE.format(root=str(ROOT), db=str(whole), files=[str(p) for p in links])], base)
         say("the embedded warehouse of every center: built")
-        embedded_pages, lake_pages = [], []
+        embedded_pages, lake_pages, control_pages = [], [], []
         for i in range(args.repeat):
             embedded_pages.append(page_times({**base, "TPC_DB": str(whole)}))
             lake_pages.append(page_times({**lake_env, config.LAKE_CACHE_ENV: str(work / f"cache-{i}.duckdb")}))
-            say(f"Overview cold, warm: embedded {embedded_pages[-1]}, lake {lake_pages[-1]}")
+            # the machine's own speed at that moment: Streamlit's and Plotly's costs with no data and no warehouse
+            control_pages.append(page_times(base, CONTROL))
+            say(f"Overview cold, warm: embedded {embedded_pages[-1]}, lake {lake_pages[-1]}; "
+                f"control page {control_pages[-1]}")
         # the same after the nightly maintenance: lake compact merges each table's manifests (one per publish)
         compact_seconds = run([*py, "lake", "compact"], lake_env)
         compacted_pages = []
@@ -172,6 +178,7 @@ def main() -> None:
         "cold_ratio_compacted": round(statistics.median(cold_compacted) / statistics.median(cold_embedded), 2),
         "warm_embedded_ms_median": round(1000 * statistics.median(warm_embedded)),
         "warm_lake_ms_median": round(1000 * statistics.median(warm_lake)),
+        "warm_control_ms_median": round(1000 * statistics.median(warm for _, warm in control_pages)),
     }
     print(json.dumps(figures, indent=2))
     print(f"throughput with {args.writers} writers >= 50% of one embedded load's lines/s: "
@@ -181,7 +188,8 @@ def main() -> None:
     print(f"cold start on the lake after lake compact <= 3x: {figures['cold_ratio_compacted']}x "
           f"{'met' if figures['cold_ratio_compacted'] <= 3 else 'MISSED'}")
     print(f"warm Overview on the lake < 150 ms: {figures['warm_lake_ms_median']} ms "
-          f"(embedded {figures['warm_embedded_ms_median']} ms) "
+          f"(embedded {figures['warm_embedded_ms_median']} ms; the control page, no data, "
+          f"{figures['warm_control_ms_median']} ms in this run) "
           f"{'met' if figures['warm_lake_ms_median'] < 150 else 'MISSED'}")
 
 

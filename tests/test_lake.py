@@ -316,6 +316,29 @@ def test_init_on_a_lake_made_before_the_marts_creates_them_from_the_lake_s_lines
     assert capsys.readouterr().out.splitlines() == [f"tpc.{name}: exists" for name in TABLES]
 
 
+def test_init_builds_the_marts_from_one_center_s_lines_at_a_time(lake, centers_warehouse, monkeypatch):
+    """A lake of many centers' lines never sits in memory whole: init reads the lines center by center (the marts
+    are per center), and the marts are the same as when built from all of them."""
+    from pyiceberg.table import DataScan
+
+    export.export(lake, centers_warehouse)
+    for mart in warehouse.MARTS:
+        lake.drop_table(("tpc", mart))
+    reads, real = [], DataScan.to_arrow
+
+    def recorded(scan):
+        rows = real(scan)
+        if scan.table_metadata.location.endswith("/sales"):
+            reads.append(rows.num_rows)
+        return rows
+
+    monkeypatch.setattr(DataScan, "to_arrow", recorded)
+    create.init(lake)
+    assert sorted(reads) == [2, 11]   # NJ's 2 lines, SH's 11
+    for mart in warehouse.MARTS:
+        same_as_embedded(lake, centers_warehouse, mart)
+
+
 def test_a_commit_computed_from_a_table_that_moved_meanwhile_lands_nowhere(lake, centers_warehouse):
     """commit(read=...): the marts init builds from the lines land only if the lines are still those it read."""
     from pyiceberg.exceptions import CommitFailedException

@@ -7,6 +7,7 @@ from pathlib import Path
 import pyarrow as pa
 from pyiceberg.catalog import Catalog
 from pyiceberg.exceptions import CommitFailedException, NamespaceAlreadyExistsError, TableAlreadyExistsError
+from pyiceberg.expressions import EqualTo, IsNull
 from pyiceberg.transforms import IdentityTransform, MonthTransform
 
 from etl import config, warehouse
@@ -51,28 +52,49 @@ def init(catalog: Catalog) -> list[tuple[str, str]]:
 def fill_marts(catalog: Catalog, names: list[str]) -> dict[str, int]:
     """Marts tables just created in a lake that holds lines already (one made before the lake kept marts): built
     from the lake's lines with the warehouse's own marts SQL, in one commit, on condition that the lines did not
-    move meanwhile (a load that lands first: lake init is run again). {mart: rows}."""
+    move meanwhile (a load that lands first: lake init is run again). {mart: rows}.
+
+    The lines are read one center at a time (a mart's rows are each one center's, its partitions too): a lake of
+    a hundred million lines is never in memory whole, only its largest center's."""
     sales = catalog.load_table(identifier("sales"))
     if not names or sales.current_snapshot() is None:
         return {}
+    marts = {name: catalog.load_table(identifier(name)) for name in names}
+    written: dict[str, list] = {name: [] for name in names}
+    at = [field.name for field in sales.spec().fields].index("center")
     con = warehouse.connect(Path(":memory:"))
     try:
-        con.register("lake_sales", sales.scan().to_arrow())
-        txs, rows = [], {}
+        for center in sorted({task.file.partition[at] for task in sales.scan().plan_files()}, key=str):
+            lines = sales.scan(row_filter=IsNull("center") if center is None else EqualTo("center", center))
+            con.register("lake_sales", lines.to_arrow())
+            for name in names:
+                con.execute(warehouse.sql_text(f"marts/{name}.sql").replace("{sales}", "lake_sales"))
+                written[name] += write.partition_files(marts[name], con, f"select * from {name}", TABLES[name])
+            con.unregister("lake_sales")
+        txs = []
         for name in names:
-            mart = catalog.load_table(identifier(name))
-            con.execute(warehouse.sql_text(f"marts/{name}.sql").replace("{sales}", "lake_sales"))
-            tx = mart.transaction()
+            tx = marts[name].transaction()
             with tx.update_snapshot(snapshot_properties={"tpc.operation": "init"}).fast_append() as append:
-                written = write.partition_files(mart, con, f"select * from {name}", TABLES[name])
-                for data_file in written:
+                for data_file in written[name]:
                     append.append_data_file(data_file)
             txs.append(tx)
-            rows[name] = sum(f.record_count for f in written)
-        commit.commit(catalog, txs, read=(sales,))
-        return rows
+    except BaseException:
+        discard(marts, written)
+        raise
     finally:
         con.close()
+    try:
+        commit.commit(catalog, txs, read=(sales,))
+    except CommitFailedException:   # refused: nothing landed (any other failure there leaves them to the sweep)
+        discard(marts, written)
+        raise
+    return {name: sum(f.record_count for f in written[name]) for name in names}
+
+
+def discard(tables: dict, written: dict[str, list]) -> None:
+    """Delete the data files written for tables that no snapshot names."""
+    for name, files in written.items():
+        write.discard(tables[name], files)
 
 
 def create(catalog: Catalog, table: LakeTable, schema) -> None:
