@@ -30,6 +30,8 @@ REASONS = {
     "unknown_channel": "通路 is not a channel; known: " + "; ".join(
         f"{c.code} ({' / '.join(c.labels)})" for c in channels.CHANNELS.values()),
     "negative_target": "目标金额 is negative",
+    "center_code_too_long": "中心代码 is longer than 60 bytes (20 Chinese characters, or 60 letters and digits): "
+                            "a code, not a name (中心名称 holds the name)",
     "unknown_center": "中心代码 is not a center of the Center (leave it empty for the whole network)",
     "wrong_encoding": "this row is written in another text encoding than the rest of the file (UTF-8 inside a GBK file)",
 }

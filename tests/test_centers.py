@@ -176,3 +176,19 @@ def test_the_data_page_gets_the_centers_to_choose_from(db, tmp_path):
     assert pipeline.centers(db) == [("TPC", config.DEFAULT_CENTER_NAME)]
     pipeline.load_paths(db, [centers_file(tmp_path)])
     assert pipeline.centers(db) == [("NJ", "南京中心"), ("SH", "上海旗艦中心")]
+
+
+def test_a_center_code_too_long_for_a_folder_name_rejects_its_row_naming_the_column(db, tmp_path):
+    """A code names the center's folders in the lake (percent-encoded); 20 Chinese characters fit a file system's
+    255 bytes a name, 21 would be refused by the first load into the lake, so the centers file rejects it."""
+    longest, too_long = "台" * 20, "台" * 21
+    [result] = pipeline.load_paths(db, [centers_file(tmp_path, [CENTERS[0], [longest, "二十字中心", "上海", ""],
+                                                                [too_long, "二十一字中心", "上海", ""],
+                                                                ["A" * 61, "x", "上海", ""]])])
+    assert (result.status, result.rows_loaded, result.rows_rejected) == ("loaded", 1, 2)
+    assert by_center(db, "select row_no, column_name, reason, detail from rejects order by row_no") == [
+        (3, "中心代码", "center_code_too_long", too_long), (4, "中心代码", "center_code_too_long", "A" * 61)]
+    [result] = pipeline.load_paths(db, [pos_file(tmp_path, "pos.csv", [pos_row("R1", "X1", "1.00")])], center=too_long)
+    assert result.status == "refused" and f"unknown center '{too_long}'" in result.message
+    [result] = pipeline.load_paths(db, [pos_file(tmp_path, "pos2.csv", [pos_row("R1", "X1", "1.00")])], center=longest)
+    assert result.status == "loaded"

@@ -24,7 +24,8 @@ from etl.lake.tables import TABLES  # noqa: E402
 LONG = "TAIPEI-XINYI-FLAGSHIP-STORE-01"   # longer than the 16 characters Iceberg keeps of a string's bounds
 SLASH = "上海/浦东 1号店"
 ODD = "A%2FB=C"
-CODES = (LONG, SLASH, ODD)
+WIDE = "臺灣商品中心" * 3 + "旗艦"   # 20 Chinese characters, the most a code may hold: 189 bytes as a folder name
+CODES = (LONG, SLASH, ODD, WIDE)
 POS_HEADER = ["销售单号", "销售时间", "商品条码", "商品名称", "数量", "单价", "折扣金额", "实收金额", "支付方式"]
 HOSTILE_NAME = "<b>凤梨酥</b> **[礼盒](http://x.example)**\u200b\u202e"
 
@@ -58,7 +59,8 @@ def by_center(rows: str) -> str:
 def test_center_codes_that_bend_paths_and_statistics_keep_their_rows_apart(lake, keyed, tmp_path):
     db = warehouse_for(tmp_path / "w")
     # the same receipt number and the same file name in every center; amounts at the edges of what a line can be
-    amounts = {LONG: ["0.01", "999,999,999.99"], SLASH: ["1,234.50", "-0.00"], ODD: ["0.10", "10"]}
+    amounts = {LONG: ["0.01", "999,999,999.99"], SLASH: ["1,234.50", "-0.00"], ODD: ["0.10", "10"],
+               WIDE: ["3.33", "3.34"]}
     for code in CODES:
         rows = [POS_HEADER] + [[f"S20200105-000{i}", "2020-01-05 10:00:00", "TW-HOSTILE", HOSTILE_NAME, "1", amount, "0",
                                 amount, "现金"] for i, amount in enumerate(amounts[code])]
@@ -66,7 +68,8 @@ def test_center_codes_that_bend_paths_and_statistics_keep_their_rows_apart(lake,
         folder.mkdir()
         [result] = pipeline.load_paths(db, [write_csv(folder / "pos.csv", rows)], center=code)
         assert (result.status, result.rows_loaded) == ("loaded", 2), result.message
-    hand = [(LONG, 2, Decimal("1000000000.00")), (ODD, 2, Decimal("10.10")), (SLASH, 2, Decimal("1234.50"))]
+    hand = [(LONG, 2, Decimal("1000000000.00")), (ODD, 2, Decimal("10.10")), (SLASH, 2, Decimal("1234.50")),
+            (WIDE, 2, Decimal("6.67"))]
     assert lake_rows(lake, "sales", by_center("t")) == sorted(hand)
     assert warehouse_rows(db, by_center("sales")) == sorted(hand)
     for name in TABLES:
@@ -87,7 +90,7 @@ def test_center_codes_that_bend_paths_and_statistics_keep_their_rows_apart(lake,
     [result] = pipeline.load_paths(db, [write_csv(folder / "pos.csv", rows)], center=LONG)
     assert result.status == "loaded", result.message
     hand = [(LONG, 2, Decimal("999999999.99") + Decimal("15.00")), (ODD, 2, Decimal("10.10")),
-            (SLASH, 2, Decimal("1234.50"))]
+            (SLASH, 2, Decimal("1234.50")), (WIDE, 2, Decimal("6.67"))]
     assert lake_rows(lake, "sales", by_center("t")) == warehouse_rows(db, by_center("sales")) == sorted(hand)
 
     # a dashboard server's cache of the lake: the same rows, read in place and copied

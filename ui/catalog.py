@@ -387,6 +387,10 @@ CATALOG: dict[str, tuple[str, str, str]] = {
     "reason.unknown_channel": ("未知的通路（可填通路代碼或名稱，如 storefront、天貓）", "未知的渠道（可填渠道代码或名称，如 storefront、天猫）",
                                "unknown channel (write its code or name, e.g. storefront, Tmall)"),
     "reason.negative_target": ("目標金額為負數", "目标金额为负数", "target is negative"),
+    "reason.center_code_too_long": ("中心代碼超過 60 位元組（20 個中文字，或 60 個英數字）：代碼不是名稱（名稱請填中心名稱）",
+                                    "中心代码超过 60 字节（20 个汉字，或 60 个字母数字）：代码不是名称（名称请填中心名称）",
+                                    "center code longer than 60 bytes (20 Chinese characters, or 60 letters and "
+                                    "digits): a code, not a name"),
     "reason.unknown_center": ("未知的中心代碼（全網目標請留空）", "未知的中心代码（全网目标请留空）",
                               "unknown center code (leave it empty for the whole network)"),
     "reason.future_date": ("日期晚於載入時間（如誤植為 2092 年）", "日期晚于载入时间（如误写为 2092 年）",
