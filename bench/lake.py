@@ -71,7 +71,7 @@ def page_times(env: dict, page: str | None = None) -> tuple[float, float]:
     done = subprocess.run([sys.executable, "-c", HARNESS.format(page=page)], cwd=ROOT, env=env,
                           capture_output=True, text=True)
     if done.returncode:
-        raise RuntimeError(f"the Overview failed: {done.stderr[-1500:]}")
+        raise RuntimeError(f"the page failed: {done.stderr[-1500:]}")
     cold, warm = map(float, done.stdout.split()[-2:])
     return cold, warm
 

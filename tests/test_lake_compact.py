@@ -279,3 +279,18 @@ def test_an_unpartitioned_table_s_small_files_are_compacted_too(lake, centers_wa
     assert task.file.file_path.startswith(after.metadata.location + "/data/0")   # no empty partition folder
     assert differing(before, after.scan().to_arrow()) == (0, 0)
     assert after.scan().to_arrow().num_rows == 3 * first.num_rows == 27   # the 9 loads of the two-center warehouse
+
+
+def test_a_rewrite_that_comes_out_of_another_partition_is_refused_and_leaves_nothing(three_loads, monkeypatch):
+    """The files a group is rewritten into must be its partition again (as their statistics tell it): else the
+    compaction stops before its commit, and the files it wrote are gone."""
+    from etl.lake import write
+
+    real = write.partition_files
+    monkeypatch.setattr(write, "partition_files", lambda table, con, rows, lake_table: real(
+        table, con, "select * replace ('ZZ' as center) from compacted_rows", lake_table))
+    on_disk, snapshot = parquet_on_disk(three_loads), three_loads.load_table(SALES).current_snapshot().snapshot_id
+    with pytest.raises(RuntimeError, match=r"sales: rewrote \d+ rows of partition .* as \d+ rows of partition"):
+        compact.compact(three_loads, "sales")
+    assert parquet_on_disk(three_loads) == on_disk
+    assert three_loads.load_table(SALES).current_snapshot().snapshot_id == snapshot

@@ -111,7 +111,13 @@ def rewrite(catalog: Catalog, name: str, target_bytes: int) -> Rewrite | None:
         groups = small_file_groups(table, target_bytes)
         if not groups:
             return None
-        new = [data_file for group in groups for data_file in written(table, group, TABLES[name])]
+        new = []
+        try:
+            for group in groups:
+                new += written(table, group, TABLES[name])
+        except BaseException:   # no commit names them
+            write.discard(table, new)
+            raise
         old = [data_file for group in groups for data_file in group]
         try:
             snapshot_id = replace_files(table, old, new, {"tpc.compact.target-bytes": str(target_bytes)})
@@ -206,9 +212,13 @@ def written(table: Table, group: list[DataFile], lake_table: LakeTable) -> list[
     with duckdb.connect() as con:
         con.register("compacted_rows", rows)
         new = write.partition_files(table, con, "select * from compacted_rows", lake_table)
-    if sum(data_file.record_count for data_file in new) != rows.num_rows:
+    # the files must be the group's partition again (as their own statistics tell it: write.placed), all its rows
+    # (the group is of the current spec, which the new files are written by: small_file_groups)
+    wrong = [f.partition for f in new if f.partition != group[0].partition]
+    if wrong or sum(data_file.record_count for data_file in new) != rows.num_rows:
         write.discard(table, new)
-        raise RuntimeError(f"wrote {sum(f.record_count for f in new)} rows of files that hold {rows.num_rows}")
+        raise RuntimeError(f"{table.name()[-1]}: rewrote {rows.num_rows} rows of partition {group[0].partition} as "
+                           f"{sum(f.record_count for f in new)} rows" + (f" of partition {wrong[0]}" if wrong else ""))
     return new
 
 

@@ -61,16 +61,21 @@ def fill_marts(catalog: Catalog, names: list[str]) -> dict[str, int]:
         return {}
     marts = {name: catalog.load_table(identifier(name)) for name in names}
     written: dict[str, list] = {name: [] for name in names}
-    at = [field.name for field in sales.spec().fields].index("center")
+    tasks = list(sales.scan().plan_files())
+    read = 0
     con = warehouse.connect(Path(":memory:"))
     try:
-        for center in sorted({task.file.partition[at] for task in sales.scan().plan_files()}, key=str):
-            lines = sales.scan(row_filter=IsNull("center") if center is None else EqualTo("center", center))
-            con.register("lake_sales", lines.to_arrow())
+        for center in sorted(centers_of(sales, tasks), key=str):
+            lines = sales.scan(row_filter=IsNull("center") if center is None else EqualTo("center", center)).to_arrow()
+            read += lines.num_rows
+            con.register("lake_sales", lines)
             for name in names:
                 con.execute(warehouse.sql_text(f"marts/{name}.sql").replace("{sales}", "lake_sales"))
                 written[name] += write.partition_files(marts[name], con, f"select * from {name}", TABLES[name])
             con.unregister("lake_sales")
+        if not any(task.delete_files for task in tasks) and read != sum(task.file.record_count for task in tasks):
+            raise RuntimeError(f"read {read:,} of the lake's {sum(t.file.record_count for t in tasks):,} lines "
+                               "center by center")
         txs = []
         for name in names:
             tx = marts[name].transaction()
@@ -89,6 +94,21 @@ def fill_marts(catalog: Catalog, names: list[str]) -> dict[str, int]:
         discard(marts, written)
         raise
     return {name: sum(f.record_count for f in written[name]) for name in names}
+
+
+def centers_of(sales, tasks) -> set:
+    """The centers the lake's lines are of: each data file's center partition (by the file's own partition spec);
+    a file of a spec that does not partition by center (another engine's) has them read from its rows."""
+    center_id = sales.schema().find_field("center").field_id
+    specs = sales.specs()
+    found = set()
+    for task in tasks:
+        at = next((i for i, field in enumerate(specs[task.file.spec_id].fields)
+                   if field.source_id == center_id and isinstance(field.transform, IdentityTransform)), None)
+        if at is None:
+            return set(sales.scan(selected_fields=("center",)).to_arrow()["center"].unique().to_pylist())
+        found.add(task.file.partition[at])
+    return found
 
 
 def discard(tables: dict, written: dict[str, list]) -> None:

@@ -39,7 +39,14 @@ def partition_files(lake, con: duckdb.DuckDBPyConnection, rows: str, table: Lake
     scratch = Path(tempfile.mkdtemp(prefix="tpc-lake-write-"))
     try:
         split_by_partition(con, lake.schema(), rows, params or [], table, changed, scratch)
-        return [placed(lake, path) for path in sorted(scratch.rglob("*.parquet"))]
+        files = []
+        try:
+            for path in sorted(scratch.rglob("*.parquet")):
+                files.append(placed(lake, path))
+        except BaseException:   # none of them is committed: the ones placed already go too
+            discard(lake, files)
+            raise
+        return files
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -56,6 +63,7 @@ def split_by_partition(con, schema, rows: str, params: list, table: LakeTable, c
     apart by row group: the partitioned COPY writes a thread's share as its own row groups, so that each holds a
     narrow range of the sort key although the file does not list them in order."""
     keys = partition_keys(table)
+    assert keys or changed is None, f"{table.name} has no partitions to choose from"
     layout = table.layout
     columns = ", ".join(f'cast("{f.name}" as {duckdb_type(f.field_type)}) as "{f.name}"' for f in schema.fields)
     parts = ", ".join(f"{key} as tpc_p{i}" for i, key in enumerate(keys))
@@ -84,13 +92,24 @@ def placed(lake, local: Path):
     """Copy a written file into the table's data folder, under its partition's path; its DataFile."""
     metadata = lake.metadata
     described = parquet_file_to_data_file(PyArrowFileIO(), metadata, str(local))
+    unknown = [field.name for i, field in enumerate(metadata.spec().fields)
+               if described.partition[i] is None and (described.null_value_counts or {}).get(field.source_id, 0)
+               < described.record_count]
+    if unknown:
+        # a value longer than DuckDB's statistics keep (256 bytes): the file would go to the null partition
+        raise ValueError(f"the partition of {local.name} cannot be told from its statistics ({', '.join(unknown)}): "
+                         "a partition value longer than 256 bytes")
     partition_path = metadata.spec().partition_to_path(described.partition, metadata.schema())
     folder = "/".join(part for part in (lake.location().rstrip("/"), "data", partition_path) if part)
     target = f"{folder}/00000-0-{uuid.uuid4()}.parquet"
-    with local.open("rb") as src, lake.io.new_output(target).create(overwrite=False) as dst:
-        shutil.copyfileobj(src, dst, COPY_CHUNK)
     described[1] = target   # DataFile's file_path (read-only as a property; pyiceberg is pinned, see commit.py)
     assert described.file_path == target
+    try:
+        with local.open("rb") as src, lake.io.new_output(target).create(overwrite=False) as dst:
+            shutil.copyfileobj(src, dst, COPY_CHUNK)
+    except BaseException:   # a copy cut off: no half file left behind
+        discard(lake, [described])
+        raise
     return described
 
 
