@@ -32,7 +32,7 @@ elif view == "history":
     tables.show(tables.load_history(history), column_config=tables.load_history_config())
 elif view == "rejects":
     rejects = tables.rejects(queries.reject_list())
-    tables.show(rejects, column_config=tables.rejects_config())
+    tables.show(rejects, column_config=tables.rejects_config(), column_order=tables.REJECT_ORDER)
     widgets.downloads(tables.translated(rejects), "rejects", t("data.view.rejects"), "rejects")
 elif view == "unknown":
     st.caption(t("data.unknown_help"))

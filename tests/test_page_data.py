@@ -119,4 +119,7 @@ def test_the_details_the_etl_words_are_shown_in_the_readers_language(db, con, tm
         ("truncated_row.csv", "应有 12 列，实有 8 列"),
         ("value.csv", "expected 3 columns, found 2")]
     assert details("zh-Hant")[-2] == ("truncated_row.csv", "應有 12 欄，實有 8 欄")
+    # what was wrong comes before where it came from: on a desktop the value shows without scrolling
+    shown = open_page("data", view="rejects").dataframe[0].proto
+    assert list(shown.column_order) == ["row_no", "reason", "detail", "column_name", "file_name", "load_id"]
     assert sorted(d for _, d in details("en")) == sorted(stored), "in English, as the ETL stored them"

@@ -293,6 +293,10 @@ def worded(reason: str, detail: str) -> str:
     return detail
 
 
+# shown with the row and its reason first, then what was wrong (the value, the column) before where it came from
+REJECT_ORDER = ("row_no", "reason", "detail", "column_name", "file_name", "load_id")
+
+
 def rejects_config() -> dict:
     return pinned('rejects', {n: t(f"col.{n}") for n in ("file_name", "load_id", "row_no", "column_name", "reason", "detail")})
 
