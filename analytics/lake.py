@@ -25,6 +25,14 @@ class Refresher:
         self.built: str | None = None
         self.building: threading.Thread | None = None
         self.failure: str | None = None
+        self.opened = None   # the catalog, opened once and asked every refresh (its engine keeps the connection)
+
+    def catalog(self):
+        from etl.lake.catalog import open_catalog
+
+        if self.opened is None:
+            self.opened = open_catalog()
+        return self.opened
 
     def ensure_built(self) -> None:
         """The first start: build the cache now (the caller shows a spinner)."""
@@ -34,21 +42,24 @@ class Refresher:
             if self.built is None:
                 self.built = cache.built_version(self.path)
             if self.built is None:
-                self.built = cache.build(self.path).key
+                self.built = cache.build(self.path, self.catalog()).key
                 self.checked = time.monotonic()
 
     def keep_fresh(self, wait: bool = False) -> bool:
         """Start a rebuild when the lake moved since the cache was built; True when one was started (`wait`: and
         finished). Asks the catalog at most once per refresh interval, unless waiting."""
         from etl.lake import cache
-        from etl.lake.catalog import open_catalog
 
         with self.lock:
             now = time.monotonic()
             if not wait and (now - self.checked < config.lake_refresh_seconds() or self.busy()):
                 return False
             self.checked = now
-            current = cache.version(open_catalog())
+            try:
+                current = cache.version(self.catalog())
+            except Exception:   # the catalog unreachable, or its connection broken: opened afresh next time
+                self.opened = None
+                raise
             if current == self.built:
                 return False
             self.building = threading.Thread(target=self.rebuild, name="lake-cache", daemon=True)
@@ -65,7 +76,7 @@ class Refresher:
         from etl.lake import cache
 
         try:
-            self.built = cache.build(self.path).key
+            self.built = cache.build(self.path, self.catalog()).key
             self.failure = None
         except Exception as exc:   # the old cache stays readable; the next refresh tries again
             log.warning("lake cache not rebuilt: %s", exc)

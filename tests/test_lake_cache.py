@@ -11,6 +11,7 @@ import pytest
 from apptest import metrics, no_errors, open_page
 from conftest import KEY, POS_NJ, write_csv
 from etl import config, pipeline, warehouse
+from pg import free_port
 from test_auth import signed_in
 from test_centers_pages import LIN
 
@@ -99,6 +100,26 @@ def test_the_freshness_line_names_the_snapshot_and_a_new_one_shows_within_one_re
     at = open_page("overview", center="NJ", year="2020", period="year")
     assert metrics(at)["Net revenue"] == "RMB 400.00"
     assert cache.built_version(config.lake_cache_path()) == cache.version(on_lake)
+
+
+def test_a_server_asks_one_catalog_every_refresh_and_opens_it_afresh_after_a_failure(on_lake, centers_warehouse,
+                                                                                     tmp_path, monkeypatch):
+    """Opening the catalog costs a new engine and its connection (about 15 ms) every refresh: a server opens it
+    once; when a check fails (the database restarted, its connection broken), the next check opens it again."""
+    import sqlalchemy
+
+    from etl.lake import catalog as lake_catalog
+
+    export.export(on_lake, centers_warehouse)
+    opened, real = [], lake_catalog.open_catalog
+    monkeypatch.setattr(lake_catalog, "open_catalog", lambda: opened.append(1) or real())
+    refresher = lake_reader.Refresher(tmp_path / "own-cache.duckdb")
+    refresher.ensure_built()
+    assert [refresher.keep_fresh(wait=True) for _ in range(3)] == [False] * 3 and len(opened) == 1
+    refresher.opened.engine = sqlalchemy.create_engine(f"postgresql+psycopg://tpc@127.0.0.1:{free_port()}/tpc")
+    with pytest.raises(sqlalchemy.exc.OperationalError):
+        refresher.keep_fresh(wait=True)
+    assert refresher.keep_fresh(wait=True) is False and len(opened) == 2
 
 
 @pytest.mark.parametrize("page", ["overview", "network", "channels", "data"])
