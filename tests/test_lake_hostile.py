@@ -14,6 +14,7 @@ import pytest
 from conftest import KEY, warehouse_rows, write_csv
 from etl import config, pipeline
 from fixtures import MASTER
+from lake_fixtures import s3_lake, s3_server  # noqa: F401  (the s3:// lake's fixtures)
 from test_lake import lake_rows, same_as_embedded
 
 pytest.importorskip("pyiceberg")
@@ -135,3 +136,38 @@ def test_the_same_bytes_for_two_centers_and_an_older_export_loaded_late_land_as_
     assert lake_rows(lake, "loads", "select center, file_name, rows_loaded from t where file_name like '%.csv' "
                                     "and center is not null order by 1, 2") == sorted(
         [(LONG, "pos.csv", 2), (ODD, "pos.csv", 2), (SLASH, "pos202001052000.csv", 0), (SLASH, "pos202001062000.csv", 2)])
+
+
+def test_on_s3_percent_encoded_partition_keys_are_read_compacted_and_never_swept(s3_lake, keyed, tmp_path):
+    """On a bucket the partition folders are object keys, percent-encoded the same way: the lake holds the rows, a
+    server's cache (copied from s3://) gives them, and compact rewrites and sweeps there without losing one."""
+    import datetime as dt
+
+    from etl.__main__ import main
+    from etl.lake import catalog as lake_catalog, compact
+
+    assert main(["lake", "init"]) == 0
+    db = warehouse_for(tmp_path / "w")
+    for code, amount in ((ODD, "12.34"), (SLASH, "0.66"), (WIDE, "1.00")):
+        rows = [POS_HEADER, ["S1", "2020-01-05 10:00:00", "TW-A003", "x", "1", amount, "0", amount, "现金"]]
+        folder = tmp_path / str(abs(hash(code)))
+        folder.mkdir()
+        [result] = pipeline.load_paths(db, [write_csv(folder / "pos.csv", rows)], center=code)
+        assert result.status == "loaded", result.message
+    hand = sorted([(ODD, 1, Decimal("12.34")), (SLASH, 1, Decimal("0.66")), (WIDE, 1, Decimal("1.00"))])
+    catalog = lake_catalog.open_catalog()
+    assert lake_rows(catalog, "sales", by_center("t")) == warehouse_rows(db, by_center("sales")) == hand
+    assert any("/center=A%252FB%3DC/" in key for key in s3_lake.objects())
+    for name in TABLES:
+        same_as_embedded(catalog, db, name)
+    path = tmp_path / "cache.duckdb"
+    cache.build(path, catalog)
+    assert warehouse_rows(path, by_center("sales")) == hand
+
+    sales = catalog.load_table(("tpc", "sales"))
+    sales.append(sales.scan().to_arrow())   # another engine's append: a second small file in each partition
+    doubled = [(code, 2 * n, 2 * net) for code, n, net in hand]
+    done = {d.table: d for d in compact.compact(lake_catalog.open_catalog(),
+                                                now=dt.datetime.now(dt.UTC) + dt.timedelta(days=2))}
+    assert (done["sales"].files, done["sales"].files_after, sum(d.orphans for d in done.values())) == (6, 3, 0)
+    assert lake_rows(lake_catalog.open_catalog(), "sales", by_center("t")) == doubled
