@@ -32,12 +32,18 @@ elif view == "history":
     tables.show(tables.load_history(history), column_config=tables.load_history_config())
 elif view == "rejects":
     rejects = tables.rejects(queries.reject_list())
-    tables.show(rejects, column_config=tables.rejects_config(), column_order=tables.REJECT_ORDER)
-    widgets.downloads(tables.translated(rejects), "rejects", t("data.view.rejects"), "rejects")
+    if rejects.empty:
+        st.success(t("data.rejects_none"))
+    else:
+        tables.show(rejects, column_config=tables.rejects_config(), column_order=tables.REJECT_ORDER)
+        widgets.downloads(tables.translated(rejects), "rejects", t("data.view.rejects"), "rejects")
 elif view == "unknown":
     st.caption(t("data.unknown_help"))
-    tables.show(tables.unknown(queries.unknown_products()),
-                column_config=tables.unknown_config())
+    unknown = queries.unknown_products()
+    if unknown.empty:
+        st.success(t("data.unknown_none"))
+    else:
+        tables.show(tables.unknown(unknown), column_config=tables.unknown_config())
 elif view == "conflicts":
     st.caption(t("data.conflicts_help"))
     conflicts = queries.barcode_conflicts()

@@ -123,3 +123,18 @@ def test_the_details_the_etl_words_are_shown_in_the_readers_language(db, con, tm
     shown = open_page("data", view="rejects").dataframe[0].proto
     assert list(shown.column_order) == ["row_no", "reason", "detail", "column_name", "file_name", "load_id"]
     assert sorted(d for _, d in details("en")) == sorted(stored), "in English, as the ETL stored them"
+
+
+def test_a_warehouse_without_rejects_or_unknown_codes_says_so_rather_than_an_empty_table(db, con, tmp_path,
+                                                                                        monkeypatch):
+    from conftest import load, write_csv
+    from fixtures import MASTER
+
+    load(con, write_csv(tmp_path / "master.csv", MASTER))
+    con.close()
+    monkeypatch.setenv("TPC_DB", str(db))
+    at = open_page("data", view="rejects", lang="zh-Hans")
+    assert no_errors(at) and not at.dataframe and not at.get("download_button")
+    assert [s.value for s in at.success] == ["没有退回的数据行：每个载入的文件都完整读入。"]
+    at = open_page("data", view="unknown")
+    assert not at.dataframe and [s.value for s in at.success] == ["Every product code sold is in the product master."]

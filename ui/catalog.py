@@ -466,6 +466,10 @@ CATALOG: dict[str, tuple[str, str, str]] = {
                             "一个条码对应到多个商品：同一份商品资料给了多个商品的条码，其销售保留但不归任何商品；后来的商品资料改码的，销售归最新的商品。每笔销售只计一次。",
                             "A barcode that several products carry: when one master gives it to several, its sales keep their lines with no product; "
                             "when a later master re-coded it, its sales go to the newest master's product. Every sale counts once."),
+    "data.rejects_none": ("沒有退回的資料列：每個載入的檔案都完整讀入。", "没有退回的数据行：每个载入的文件都完整读入。",
+                          "No row was rejected: every loaded file was read whole."),
+    "data.unknown_none": ("每個售出的商品編碼都在商品主檔中。", "每个售出的商品编码都在商品主档中。",
+                          "Every product code sold is in the product master."),
     "data.conflicts_none": ("沒有條碼對應到多個商品。", "没有条码对应到多个商品。", "No barcode is carried by more than one product."),
     "data.history_help": ("每個檔案：讀取的列數與金額＝載入＋退回＋較新匯出已有；「取代先前列數」是此檔取代的較早載入的列。",
                           "每个文件：读取的行数与金额＝载入＋退回＋较新导出已有；“取代先前行数”是此文件取代的较早载入的行。",
