@@ -14,19 +14,16 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
 
-from browser import CHROMIUM_ARGS, CHROMIUM, free_port  # noqa: E402
+from browser import CHROMIUM_ARGS, CHROMIUM, healthy, launched_app  # noqa: E402
 
 KPI = '[data-testid="stMetric"]'
 BAR = '[data-testid="stProgress"] [role="progressbar"]'
@@ -40,38 +37,11 @@ st.metric("KPI", "1")
 """
 
 
-@contextlib.contextmanager
-def server(db: Path, app: Path = ROOT / "dashboard.py"):
-    """The dashboard (or another app) on a free port; yields (base URL, launch time on the monotonic clock)."""
-    port = free_port()
-    launched = time.monotonic()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env={**os.environ, "TPC_DB": str(db)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        yield f"http://127.0.0.1:{port}", launched
-    finally:
-        process.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=10)
-        process.kill()
-
-
-def healthy(base: str, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError):
-            if urllib.request.urlopen(base + "/_stcore/health", timeout=1).status == 200:
-                return
-        time.sleep(0.05)
-    raise RuntimeError("the dashboard did not start")
-
-
 def one_start(chromium, db: Path, timeout: float = 120, app: Path = ROOT / "dashboard.py") -> dict:
     """Launch, open the Overview, and follow the progress bar until the first KPI card shows."""
-    with server(db, app) as (base, launched):
+    with launched_app(db, app=app) as (base, launched):
         deadline = launched + timeout
-        healthy(base, deadline)
+        healthy(base, deadline, poll=0.05)
         health = time.monotonic() - launched
         context = chromium.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
         try:

@@ -26,30 +26,41 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(db: Path, env: dict | None = None):
-    """`streamlit run dashboard.py` on a free local port against the given warehouse; yields the base URL."""
+def launched_app(db: Path, env: dict | None = None, app: Path = ROOT / "dashboard.py"):
+    """`streamlit run APP` on a free local port against the given warehouse, not waited for; yields (base URL,
+    launch time on the monotonic clock). Stopped at the end."""
     port = free_port()
     environment = {**os.environ, "TPC_DB": str(db), **(env or {})}
+    launched = time.monotonic()
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+        cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError):
-                if urllib.request.urlopen(base + "/_stcore/health", timeout=2).status == 200:
-                    break
-            time.sleep(0.3)
-        else:
-            raise RuntimeError("the dashboard did not start")
-        yield base
+        yield f"http://127.0.0.1:{port}", launched
     finally:
         process.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=10)
         process.kill()
+
+
+def healthy(base: str, deadline: float, poll: float = 0.3) -> None:
+    """Wait until the server at `base` answers its health check, or raise at `deadline` (monotonic clock)."""
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            if urllib.request.urlopen(base + "/_stcore/health", timeout=2).status == 200:
+                return
+        time.sleep(poll)
+    raise RuntimeError("the dashboard did not start")
+
+
+@contextlib.contextmanager
+def running_app(db: Path, env: dict | None = None):
+    """`streamlit run dashboard.py` on a free local port against the given warehouse; yields the base URL."""
+    with launched_app(db, env) as (base, _):
+        healthy(base, time.monotonic() + 60)
+        yield base
 
 
 @contextlib.contextmanager
