@@ -202,11 +202,11 @@ def test_a_commit_that_loses_to_another_writer_is_redone(lake, centers_warehouse
 
     real, lost = commit.swap, []
 
-    def first_loses(catalog, staged):
+    def first_loses(catalog, staged, *rest):
         if not lost:
             lost.append([new.metadata_location for _, new in staged])
             raise CommitFailedException("another writer committed first")
-        return real(catalog, staged)
+        return real(catalog, staged, *rest)
 
     monkeypatch.setattr(commit, "swap", first_loses)
     done = export.export(lake, centers_warehouse)

@@ -141,14 +141,14 @@ def test_two_centers_committing_at_the_same_moment_both_land(lake, keyed, tmp_pa
              nj: write_csv(tmp_path / "pos-nj.csv", pos_rows("NJ", 25, "2020-03-02"))}
     together, lost, real = threading.Barrier(2, timeout=60), [], commit.swap
 
-    def swap_together(catalog, staged):
+    def swap_together(catalog, staged, *rest):
         if len(lost) < 1:
             try:
                 together.wait()
             except threading.BrokenBarrierError:
                 pass
         try:
-            return real(catalog, staged)
+            return real(catalog, staged, *rest)
         except Exception as exc:
             lost.append(exc)
             raise
@@ -202,14 +202,14 @@ def test_a_redo_after_a_commit_that_moved_its_own_partitions_writes_them_again(l
                                                   center="SH")] == ["loaded"]
     real, moved = commit.swap, []
 
-    def swap_after_another_commit(catalog, staged):
+    def swap_after_another_commit(catalog, staged, *rest):
         if not moved:
             moved.append(data_files_on_disk(lake, "sales"))
             # another commit rewrites SH's March partition before ours swaps (its rows are the same as the lake's:
             # a compaction, say)
             sales = lake.load_table(("tpc", "sales"))
             sales.overwrite(sales.scan().to_arrow())
-        return real(catalog, staged)
+        return real(catalog, staged, *rest)
 
     monkeypatch.setattr(commit, "swap", swap_after_another_commit)
     written = recording_writes(monkeypatch)

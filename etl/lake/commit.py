@@ -18,17 +18,19 @@ from pyiceberg.catalog.sql import IcebergTables, SqlCatalog
 from pyiceberg.exceptions import CommitFailedException
 from pyiceberg.table import Transaction
 from pyiceberg.table.update import AssertTableUUID
-from sqlalchemy import update
+from sqlalchemy import text, update
 from sqlalchemy.orm import Session
 
 from etl.publish import pause_point
 
 
-def commit(catalog: SqlCatalog, transactions: list[Transaction], read: tuple = ()) -> dict[str, int]:
+def commit(catalog: SqlCatalog, transactions: list[Transaction], read: tuple = (),
+           statements: list[tuple[str, dict]] = ()) -> dict[str, int]:
     """Commit every transaction's staged changes at once; {table: its new snapshot id} of those that changed.
 
     Raises CommitFailedException (nothing landed) when another writer committed to any of the tables first, or to
-    any of the tables `read` (those the changes were computed from, as loaded then)."""
+    any of the tables `read` (those the changes were computed from, as loaded then). `statements` (SQL and its
+    parameters: the partitions' fingerprints, etl/lake/fingerprints.py) run in the same database transaction."""
     staged = []
     for tx in sorted((tx for tx in transactions if tx._updates), key=lambda tx: tx._table.name()):
         base = tx._table
@@ -38,7 +40,7 @@ def commit(catalog: SqlCatalog, transactions: list[Transaction], read: tuple = (
         staged.append((base, new))
     pause_point("lake_metadata_written")
     try:
-        swap(catalog, staged + [(table, table) for table in read])
+        swap(catalog, staged + [(table, table) for table in read], statements)
     except CommitFailedException:
         for tx in transactions:
             for producer in tx._snapshot_producers:
@@ -50,10 +52,10 @@ def commit(catalog: SqlCatalog, transactions: list[Transaction], read: tuple = (
     return {base.name()[-1]: new.metadata.current_snapshot_id for base, new in staged}
 
 
-def swap(catalog: SqlCatalog, staged: list) -> None:
+def swap(catalog: SqlCatalog, staged: list, statements: list[tuple[str, dict]] = ()) -> None:
     """Point every table at its new metadata in one database transaction, each only if it still names its base
     (tables in name order, so that two writers never wait on each other's rows in opposite orders; a table staged
-    as (base, base) is only checked, and held, unchanged)."""
+    as (base, base) is only checked, and held, unchanged), and run `statements` in it after the swaps."""
     with Session(catalog.engine) as session:
         for base, new in sorted(staged, key=lambda pair: pair[0].name()):
             identifier = base.name()
@@ -69,4 +71,6 @@ def swap(catalog: SqlCatalog, staged: list) -> None:
             if changed.rowcount < 1:
                 session.rollback()
                 raise CommitFailedException(f"{'.'.join(identifier)} was committed by another writer first")
+        for statement, parameters in statements:
+            session.execute(text(statement), parameters)
         session.commit()

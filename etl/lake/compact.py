@@ -14,7 +14,7 @@ from pyiceberg.manifest import DataFile, ManifestContent, ManifestEntryStatus
 from pyiceberg.table import FileScanTask, Table
 from pyiceberg.table.snapshots import Snapshot
 
-from etl.lake import write
+from etl.lake import fingerprints, write
 from etl.lake.catalog import identifier
 from etl.lake.tables import TABLES, LakeTable
 
@@ -108,7 +108,8 @@ def rewrite(catalog: Catalog, name: str, target_bytes: int) -> Rewrite | None:
     """Rewrite the table's groups of small files in one commit; None when there is no group (and no commit)."""
     for attempt in range(COMMIT_TRIES):
         table = catalog.load_table(identifier(name))
-        groups = small_file_groups(table, target_bytes)
+        tasks = list(table.scan().plan_files())
+        groups = small_file_groups(table, target_bytes, tasks)
         if not groups:
             return None
         new = []
@@ -128,6 +129,8 @@ def rewrite(catalog: Catalog, name: str, target_bytes: int) -> Rewrite | None:
             if attempt == COMMIT_TRIES - 1:
                 raise
             continue
+        if TABLES[name].partition:
+            carry_fingerprints(catalog, name, tasks, old, new)
         return Rewrite(len(old), len({data_file.partition for data_file in old}), len(new), snapshot_id)
     raise AssertionError("unreachable")
 
@@ -160,12 +163,30 @@ def merge_manifests(catalog: Catalog, name: str) -> tuple[int, int]:
     raise AssertionError("unreachable")
 
 
-def small_file_groups(table: Table, target_bytes: int) -> list[list[DataFile]]:
-    """Per partition of the current snapshot, its small data files packed into groups of at most the target's
-    bytes; only groups of two files or more (a file alone is not rewritten)."""
+def carry_fingerprints(catalog: Catalog, name: str, tasks: list[FileScanTask], old: list[DataFile],
+                       new: list[DataFile]) -> None:
+    """The compacted partitions hold the same rows in other files: each one's kept fingerprint, where it was of the
+    partition's files before (`tasks`: the current snapshot's, as planned), is moved to its files now, so that the
+    next publish need not read the partition back (etl/lake/fingerprints.py). One that was not is left as it was."""
+    before: dict[tuple, list[str]] = defaultdict(list)
+    for task in tasks:
+        before[write.file_key(task.file)].append(task.file.file_path)
+    gone = {data_file.file_path for data_file in old}
+    after = {key: [path for path in paths if path not in gone] for key, paths in before.items()}
+    for data_file in new:
+        after[write.file_key(data_file)].append(data_file.file_path)
+    fingerprints.moved(catalog.engine, name, {
+        key: (fingerprints.files_digest(before[key]), fingerprints.files_digest(after[key]))
+        for key in {write.file_key(data_file) for data_file in old}})
+
+
+def small_file_groups(table: Table, target_bytes: int, tasks: list[FileScanTask] | None = None
+                      ) -> list[list[DataFile]]:
+    """Per partition of the current snapshot (its planned `tasks`), its small data files packed into groups of at
+    most the target's bytes; only groups of two files or more (a file alone is not rewritten)."""
     by_partition: dict = defaultdict(list)
     spec_id = table.spec().spec_id
-    for task in table.scan().plan_files():
+    for task in table.scan().plan_files() if tasks is None else tasks:
         data_file = task.file
         # a file of an older partition spec, or with row deletes, is left as it is
         if (data_file.spec_id == spec_id and not task.delete_files

@@ -3,8 +3,9 @@
 Used by `lake export` (a whole warehouse, or one center: the migration path) and by every load when the lake is
 configured (the loaded files' centers). What lands is the warehouse's state, not a delta, so a publish can be
 repeated, interrupted or raced and still leaves the lake equal to the warehouse:
-- sales and leads are compared partition by partition (center, channel, month; a fingerprint of the rows), and
-  only the partitions that differ are rewritten: their old data files are removed and the new ones added;
+- sales, leads and the marts are compared partition by partition (center, channel, month; a fingerprint of the
+  rows, the lake's kept in the catalog database: etl/lake/fingerprints.py), and only the partitions that differ are
+  rewritten: their old data files are removed and the new ones added;
 - the small tables (centers, products, targets, loads, rejects) are compared as the publish's slice (its centers'
   rows) and, when they differ, replaced;
 - every table's change lands in ONE commit (etl/lake/commit.py): all of a file's rows or none, with its loads row;
@@ -26,15 +27,17 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+from pyiceberg.io.pyarrow import ArrowScan
 from pyiceberg.catalog import Catalog
 from pyiceberg.exceptions import CommitFailedException
 from pyiceberg.expressions import AlwaysFalse, AlwaysTrue, BooleanExpression, In, IsNull, Or
 
 from etl import warehouse
-from etl.lake import commit, ids, write
+from etl.lake import commit, fingerprints, ids, write
 from etl.lake.catalog import identifier
 from etl.lake.create import difference
 from etl.lake.tables import TABLES, LakeTable, arrow_schemas, partition_keys
+from etl.lake.write import file_key
 
 COMMIT_TRIES = 8   # another writer committed first: read the tables again and redo the publish
 
@@ -105,6 +108,7 @@ def publish(catalog: Catalog, con: duckdb.DuckDBPyConnection, scope: Scope, take
         mapping = ids.mapped(catalog.engine, con)
     except ids.ForeignHistory as exc:
         raise ExportError(str(exc)) from None
+    fingerprints.ensure(catalog.engine)
     con.register("lake_load_ids", pa.table({"local_id": pa.array(list(mapping), pa.int64()),
                                             "lake_id": pa.array(list(mapping.values()), pa.int64())}))
     props = {"tpc.centers": ",".join(scope.centers) or "-", "tpc.network": str(scope.network).lower(),
@@ -118,8 +122,9 @@ def publish(catalog: Catalog, con: duckdb.DuckDBPyConnection, scope: Scope, take
             if attempt == 0 and not take_over:
                 check_owner(plans, set(mapping.values()), scope)
             txs = [p.transaction(props) for p in plans if p.changed]
+            prints = [statement for p in plans for statement in p.prints]
             try:
-                landed = commit.commit(catalog, txs) if txs else {}
+                landed = commit.commit(catalog, txs, statements=prints) if txs else fingerprints.keep(catalog.engine, prints)
             except CommitFailedException:
                 if attempt == COMMIT_TRIES - 1:
                     raise
@@ -176,16 +181,18 @@ def table_columns(con, table: LakeTable) -> list[str]:
 
 
 class Plan:
-    """One table's part in a publish: the lake's rows it covers, the warehouse's, and what must change.
+    """One table's part in a publish: the lake's data files it covers, the warehouse's rows, and what must change.
 
     A partitioned table changes by partitions (`changed`: their keys), its new data files written when planned
-    (`new`: DataFiles), so that a publish that lost a race to another center's commit reuses them; another table
-    changes by its whole slice (`changed`: the slice's row filter, or None when the lake holds the same rows; `new`:
-    Arrow tables, written with the transaction)."""
+    (`new`: DataFiles), so that a publish that lost a race to another center's commit reuses them, and `prints` (the
+    SQL keeping their fingerprints) runs in the commit; another table changes by its whole slice (`changed`: the
+    slice's row filter, or None when the lake holds the same rows; `new`: Arrow tables, written with the
+    transaction; `lake_rows`: the lake's rows of the slice)."""
 
-    def __init__(self, table: LakeTable, lake, lake_rows: pa.Table, files: list, new: list, changed, rows: int) -> None:
-        self.table, self.lake, self.lake_rows = table, lake, lake_rows
-        self.files, self.new, self.changes, self.rows = files, new, changed, rows
+    def __init__(self, table: LakeTable, lake, files: list, new: list, changed, rows: int, rows_before: int,
+                 lake_rows: pa.Table | None = None, prints: list[tuple[str, dict]] = ()) -> None:
+        self.table, self.lake, self.lake_rows, self.prints = table, lake, lake_rows, list(prints)
+        self.files, self.new, self.changes, self.rows, self.rows_before = files, new, changed, rows, rows_before
 
     @property
     def changed(self) -> bool:
@@ -196,7 +203,8 @@ class Plan:
         commit left the scope's data files as they were (another center's load); made again otherwise."""
         lake = catalog.load_table(identifier(self.table.name))
         if self.table.partition and scoped_paths(lake, row_filter(self.table, scope)) == {f.file_path for f in self.files}:
-            return Plan(self.table, lake, self.lake_rows, self.files, self.new, self.changes, self.rows)
+            return Plan(self.table, lake, self.files, self.new, self.changes, self.rows, self.rows_before,
+                        prints=self.prints)
         self.discard()
         return plan(catalog, con, self.table, scope)
 
@@ -234,7 +242,7 @@ class Plan:
                     append.append_data_file(data_file)
 
     def outcome(self, snapshot_id: int | None) -> Exported:
-        return Exported(self.table.name, self.lake_rows.num_rows, self.rows, snapshot_id,
+        return Exported(self.table.name, self.rows_before, self.rows, snapshot_id,
                         len(self.changes) if self.table.partition else 0)
 
 
@@ -251,51 +259,79 @@ def data_files(tx, lake, parts: list[pa.Table], write_uuid):
                                             write_uuid=write_uuid)
 
 
-def file_key(data_file) -> tuple:
-    record = data_file.partition
-    return tuple(record[i] for i in range(len(record)))
-
-
 def plan(catalog: Catalog, con: duckdb.DuckDBPyConnection, table: LakeTable, scope: Scope) -> Plan:
     lake = catalog.load_table(identifier(table.name))
     flt = row_filter(table, scope)
+    params = [list(scope.centers)] if table.by_center else []
+    query = local_rows(con, table, scope)
+    if table.partition:
+        return partitions_plan(catalog, con, table, scope, lake, flt, query, params)
     schema = lake.schema().as_arrow()
     scan = lake.scan(row_filter=flt)
     files = [task.file for task in scan.plan_files()]
     old = scan.to_arrow().cast(schema)
-    params = [list(scope.centers)] if table.by_center else []
-    query = local_rows(con, table, scope)
-    keys = partition_keys(table)
-    if table.partition and not old.num_rows:
-        # nothing of the scope in the lake (a center's first load): every partition of its rows changes, and they
-        # go from the warehouse's views to Parquet in one pass, never through Arrow here
-        written = write.partition_files(lake, con, query, table, params=params)
-        return Plan(table, lake, old, files, written, {file_key(f) for f in written},
-                    sum(f.record_count for f in written))
     # in the lake's column order (a column added by a newer contract comes last there)
     new = con.sql(query, params=params).to_arrow_table().select(schema.names).cast(schema)
-    if not table.partition:
-        same = same_rows(old, new)
-        return Plan(table, lake, old, files, [new] if new.num_rows else [], None if same else flt, new.num_rows)
-    con.register("lake_slice", old)
-    con.register("warehouse_slice", new)
+    same = same_rows(old, new)
+    return Plan(table, lake, files, [new] if new.num_rows else [], None if same else flt, new.num_rows,
+                rows_before=old.num_rows, lake_rows=old)
+
+
+def partitions_plan(catalog: Catalog, con: duckdb.DuckDBPyConnection, table: LakeTable, scope: Scope, lake,
+                    flt: BooleanExpression, query: str, params: list) -> Plan:
+    """A partitioned table's plan: the partitions whose rows differ between the warehouse and the lake, their new
+    data files written from the warehouse's views. The lake's side of the comparison is each partition's kept
+    fingerprint where it still holds (etl/lake/fingerprints.py), else its rows read back and hashed."""
+    schema, keys = lake.schema(), partition_keys(table)
+    tasks = list(lake.scan(row_filter=flt).plan_files())
+    if not tasks:
+        # nothing of the scope in the lake (a center's first load): every partition, straight from the warehouse's
+        # views in one pass, not hashed (that pass would cost a load a fifth more); the next publish reads these
+        # back once and keeps their fingerprints
+        written = write.partition_files(lake, con, query, table, params=params)
+        return Plan(table, lake, [], written, {file_key(f) for f in written}, sum(f.record_count for f in written),
+                    rows_before=0)
+    mine = fingerprints.of(con, schema, keys, query, params)
+    held: dict[tuple, list] = {}
+    for task in tasks:
+        held.setdefault(file_key(task.file), []).append(task)
+    digests = {key: fingerprints.files_digest(t.file.file_path for t in found) for key, found in held.items()}
+    kept = fingerprints.kept(catalog.engine, table.name, list(scope.centers) + ([None] if scope.network else []))
+    theirs, unsure = {}, []
+    for key, found in held.items():
+        known = kept.get(key)
+        if known and known.holds(schema.schema_id, digests[key]) and not any(t.delete_files for t in found):
+            theirs[key] = (known.rows, known.digest)
+        else:
+            unsure += found
+    read = read_back(con, lake, schema, keys, unsure) if unsure else {}
+    theirs.update(read)
+    changed = {key for key in set(mine) | set(theirs) if mine.get(key) != theirs.get(key)}
+    written = write.partition_files(lake, con, query, table, changed, params=params)
+    placed: dict[tuple, list[str]] = {}
+    for data_file in written:
+        placed.setdefault(file_key(data_file), []).append(data_file.file_path)
+    if set(placed) != {key for key in changed if key in mine}:
+        write.discard(lake, written)
+        raise AssertionError(f"{table.name}: the files written are of partitions {sorted(placed)}, "
+                             f"not of the changed ones {sorted(key for key in changed if key in mine)}")
+    made = {key: (fingerprints.files_digest(paths), *mine[key]) for key, paths in placed.items()}
+    made.update({key: (digests[key], *read[key]) for key in read if key not in changed})
+    center_at = next((i for i, (column, _) in enumerate(table.partition) if column == "center"), None)
+    prints = fingerprints.statements(table.name, center_at, schema.schema_id, made,
+                                     {key for key in changed if key not in mine})
+    return Plan(table, lake, [task.file for task in tasks], written, changed, sum(n for n, _ in mine.values()),
+                rows_before=sum(n for n, _ in theirs.values()), prints=prints)
+
+
+def read_back(con: duckdb.DuckDBPyConnection, lake, schema, keys: list[str], tasks: list) -> dict[tuple, tuple]:
+    """The fingerprints of the partitions of these scan tasks, from their rows read out of the lake."""
+    rows = ArrowScan(lake.metadata, lake.io, schema, AlwaysTrue()).to_table(tasks)
+    con.register("lake_slice", rows)
     try:
-        changed = changed_partitions(con, keys)
-        written = write.partition_files(lake, con, "select * from warehouse_slice", table, changed)
+        return fingerprints.of(con, schema, keys, "select * from lake_slice")
     finally:
         con.unregister("lake_slice")
-        con.unregister("warehouse_slice")
-    return Plan(table, lake, old, files, written, changed, new.num_rows)
-
-
-def changed_partitions(con, keys: list[str]) -> set[tuple]:
-    """The partitions whose rows differ between lake_slice and warehouse_slice (a count and a sum of row hashes
-    per partition: equal multisets of rows give equal fingerprints)."""
-    fingerprint = (f"select {', '.join(keys)}, count(*) as n, sum(hash(r)::hugeint) as h from {{}} as r "
-                   f"group by all")
-    lake, mine = fingerprint.format("lake_slice"), fingerprint.format("warehouse_slice")
-    rows = con.execute(f"({mine} except {lake}) union ({lake} except {mine})").fetchall()
-    return {tuple(row[:len(keys)]) for row in rows}
 
 
 def same_rows(old: pa.Table, new: pa.Table) -> bool:

@@ -120,3 +120,9 @@ def discard(lake, data_files: list) -> None:
             lake.io.delete(data_file.file_path)
         except FileNotFoundError:
             pass
+
+
+def file_key(data_file) -> tuple:
+    """A data file's partition values, as partition_keys computes them (a tuple, in the spec's order)."""
+    record = data_file.partition
+    return tuple(record[i] for i in range(len(record)))
