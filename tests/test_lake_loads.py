@@ -329,3 +329,38 @@ def test_a_commit_whose_later_table_moved_lands_in_none_of_its_tables(lake):
         commit.commit(lake, ours)
     assert snapshot_ids(lake) == before
     assert lake_rows(lake, "centers", "select count(*) from t") == [(0,)]
+
+
+def data_manifests(lake, table: str) -> int:
+    from pyiceberg.manifest import ManifestContent
+
+    found = lake.load_table(("tpc", table))
+    return sum(m.content == ManifestContent.DATA for m in found.current_snapshot().manifests(found.io))
+
+
+def test_a_publish_that_would_leave_many_manifests_merges_them_in_its_own_commit(lake, keyed, tmp_path, monkeypatch):
+    """Each load adds a manifest to each table it changes; once a table would have MERGE_MANIFESTS_FROM (here 3)
+    the load's commit merges them too, in the same commit: a server's plan reads few, the rows stay exactly."""
+    from etl.lake import compact
+
+    monkeypatch.setattr(compact, "MERGE_MANIFESTS_FROM", 3)
+    sh = center_warehouse(tmp_path / "sh", "SH")
+    counts, snapshots, added_per_load = [], [], []
+    for i, day in enumerate(("2020-03-01", "2020-04-01", "2020-05-01", "2020-06-01", "2020-07-01")):
+        before = snapshot_ids(lake)["sales"]
+        [result] = pipeline.load_paths(sh, [write_csv(tmp_path / f"pos-{i}.csv", pos_rows(f"R{i}", 3, day))],
+                                       center="SH")
+        assert result.status == "loaded"
+        counts.append(data_manifests(lake, "sales"))
+        sales = lake.load_table(("tpc", "sales"))
+        added = [s for s in sales.metadata.snapshots if s.snapshot_id not in snapshots and s.snapshot_id != before]
+        snapshots += [before] + [s.snapshot_id for s in added]
+        added_per_load.append(len(added))
+    # 1, 2, then the third load's merged into 1, 2, the fifth's merged again: each merge a second snapshot of the
+    # same commit (no other writer could come between)
+    assert counts == [1, 2, 1, 2, 1]
+    assert added_per_load == [1, 1, 2, 1, 2]
+    assert lake_sales(lake) == [("SH", 15, Decimal("150.00"))]
+    for table in ("sales", "sales_daily", "loads"):
+        same_as_embedded(lake, sh, table)
+        assert data_manifests(lake, table) < 3, table

@@ -148,9 +148,7 @@ def merge_manifests(catalog: Catalog, name: str) -> tuple[int, int]:
         if len(before) < MERGE_MANIFESTS_FROM:
             return len(before), len(before)
         tx = table.transaction()
-        merge = tx.update_snapshot(snapshot_properties={"tpc.operation": "merge-manifests"}).merge_append()
-        merge._merge_enabled, merge._min_count_to_merge = True, 2   # pyiceberg is pinned (requirements.txt)
-        merge.commit()
+        merging(tx, {"tpc.operation": "merge-manifests"})
         try:
             tx.commit_transaction()
         except CommitFailedException:
@@ -178,6 +176,25 @@ def carry_fingerprints(catalog: Catalog, name: str, tasks: list[FileScanTask], o
     fingerprints.moved(catalog.engine, name, {
         key: (fingerprints.files_digest(before[key]), fingerprints.files_digest(after[key]))
         for key in {write.file_key(data_file) for data_file in old}})
+
+
+def merging(tx, properties: dict[str, str]) -> None:
+    """Stage, in the transaction, a snapshot that adds and removes no data file and merges the data manifests of
+    the one before it (pyiceberg's merge-append with merging on for it alone; pyiceberg is pinned, requirements.txt)."""
+    merge = tx.update_snapshot(snapshot_properties=properties).merge_append()
+    merge._merge_enabled, merge._min_count_to_merge = True, 2
+    merge.commit()
+
+
+def merge_in(tx, io, properties: dict[str, str]) -> bool:
+    """A publish's transaction whose staged snapshot would leave the table with MERGE_MANIFESTS_FROM data manifests
+    or more merges them in the same commit (each publish adds one; every reader's plan reads them all), so that a
+    server's cold start reads few between two `lake compact`s; whether it did."""
+    snapshot = tx.table_metadata.current_snapshot()
+    if snapshot is None or sum(m.content == ManifestContent.DATA for m in snapshot.manifests(io)) < MERGE_MANIFESTS_FROM:
+        return False
+    merging(tx, properties)
+    return True
 
 
 def small_file_groups(table: Table, target_bytes: int, tasks: list[FileScanTask] | None = None

@@ -27,13 +27,13 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-from pyiceberg.io.pyarrow import ArrowScan
 from pyiceberg.catalog import Catalog
 from pyiceberg.exceptions import CommitFailedException
 from pyiceberg.expressions import AlwaysFalse, AlwaysTrue, BooleanExpression, In, IsNull, Or
+from pyiceberg.io.pyarrow import ArrowScan
 
 from etl import warehouse
-from etl.lake import commit, fingerprints, ids, write
+from etl.lake import commit, compact, fingerprints, ids, write
 from etl.lake.catalog import identifier
 from etl.lake.create import difference
 from etl.lake.tables import TABLES, LakeTable, arrow_schemas, partition_keys
@@ -220,6 +220,7 @@ class Plan:
             self.overwrite_partitions(tx, properties)
         else:
             self.replace_slice(tx, properties)
+        compact.merge_in(tx, self.lake.io, properties)
         return tx
 
     def overwrite_partitions(self, tx, properties) -> None:
