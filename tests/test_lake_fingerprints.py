@@ -3,6 +3,7 @@ warehouse's rows with the lake's without reading the lake's rows back, and reads
 fingerprint may no longer be true (the partition's files changed, another DuckDB hashed it, no fingerprint yet)."""
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from decimal import Decimal
 
@@ -230,3 +231,30 @@ def test_a_compacted_partition_s_fingerprint_moves_to_its_new_file(lake, centers
     reads = counting_read_backs(monkeypatch)
     assert {e.status for e in export.export(lake, centers_warehouse)} == {"unchanged"}
     assert reads == []
+
+
+def test_a_re_export_that_changes_one_amount_and_no_count_is_rewritten_without_reading_back(
+        lake, centers_warehouse, tmp_path, monkeypatch):
+    """The same receipt again in a later export, 300.00 become 299.99: NJ's January keeps its one line, so only the
+    hash tells the partitions apart; the kept fingerprint is compared, nothing is read back, and the lake holds the
+    new amount once."""
+    published(lake, centers_warehouse)
+    newer = tmp_path / "nj" / "warehouse.duckdb"
+    newer.parent.mkdir()
+    shutil.copy(centers_warehouse, newer)
+    monkeypatch.setenv("TPC_BUYER_KEY", KEY.decode())
+    fixed = [POS_NJ[0], POS_NJ[2][:5] + ["299.99", "0", "299.99", "现金"]]
+    with monkeypatch.context() as offline:
+        offline.delenv(config.LAKE_CATALOG_ENV)
+        [result] = pipeline.load_paths(newer, [write_csv(tmp_path / "pos-nj-fixed.csv", fixed)], center="NJ")
+    assert result.status == "loaded"
+    reads = counting_read_backs(monkeypatch)
+    done = {e.table: e for e in export.export(lake, newer, center="NJ")}
+    assert reads == []
+    assert (done["sales"].status, done["sales"].partitions, done["sales"].rows_before, done["sales"].rows) == (
+        "replaced", 1, 2, 2)
+    assert lake_rows(lake, "sales", "select order_id, sale_date, net_rmb from t where center = 'NJ' order by 2") == [
+        ("S20190105-0001", dt.date(2019, 1, 5), Decimal("200.00")),
+        ("S20200105-0001", dt.date(2020, 1, 8), Decimal("299.99"))]
+    for name in PARTITIONED:
+        same_as_embedded(lake, newer, name, "center = 'NJ'")
