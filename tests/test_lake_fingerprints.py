@@ -37,7 +37,7 @@ def lake_side(catalog, name: str) -> dict[tuple, tuple]:
 
 def kept_side(catalog, name: str) -> dict[tuple, tuple]:
     kept = fingerprints.kept(catalog.engine, name, ["SH", "NJ", None])
-    return {key: (k.rows, k.digest, k.files) for key, k in kept.items()}
+    return {key: (k.rows, k.row_hash, k.files) for key, k in kept.items()}
 
 
 def counting_read_backs(monkeypatch) -> list[int]:
@@ -258,3 +258,33 @@ def test_a_re_export_that_changes_one_amount_and_no_count_is_rewritten_without_r
         ("S20200105-0001", dt.date(2020, 1, 8), Decimal("299.99"))]
     for name in PARTITIONED:
         same_as_embedded(lake, newer, name, "center = 'NJ'")
+
+
+def test_a_partition_read_through_delete_files_keeps_no_fingerprint(lake, centers_warehouse, monkeypatch):
+    """Another engine's delete file on SH's January storefront (faked: pyiceberg writes none). Read back, its rows
+    are hashed with the deletes applied: not a fact about its data files alone (a rollback could take the deletes
+    away and leave the files), so the publish keeps no fingerprint of it; the other partitions keep theirs."""
+    from pyiceberg.table import DataScan, FileScanTask
+
+    published(lake, centers_warehouse)
+    january = ("SH", "storefront", 600)
+    with lake.engine.begin() as conn:
+        conn.execute(text("delete from tpc_fingerprints where table_name = 'sales' and partition_key = :key"),
+                     {"key": fingerprints.key_text(january)})
+    real_plan, real_read, reads = DataScan.plan_files, export.read_back, []
+
+    def with_a_delete_file(self):
+        return [FileScanTask(task.file, delete_files={task.file}) if export.file_key(task.file) == january else task
+                for task in real_plan(self)]
+
+    def read_without_it(con, lake_table, schema, keys, tasks):
+        reads.append(sorted(export.file_key(task.file) for task in tasks))
+        return real_read(con, lake_table, schema, keys, [FileScanTask(task.file) for task in tasks])
+
+    with monkeypatch.context() as faked:
+        faked.setattr(DataScan, "plan_files", with_a_delete_file)
+        faked.setattr(export, "read_back", read_without_it)
+        assert {e.status for e in export.export(lake, centers_warehouse)} == {"unchanged"}
+    assert reads == [[january]]
+    kept = kept_side(lake, "sales")
+    assert january not in kept and set(kept) == set(lake_side(lake, "sales")) - {january}

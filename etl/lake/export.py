@@ -302,7 +302,7 @@ def partitions_plan(catalog: Catalog, con: duckdb.DuckDBPyConnection, table: Lak
     for key, found in held.items():
         known = kept.get(key)
         if known and known.holds(schema.schema_id, digests[key]) and not any(t.delete_files for t in found):
-            theirs[key] = (known.rows, known.digest)
+            theirs[key] = (known.rows, known.row_hash)
         else:
             unsure += found
     read = read_back(con, lake, schema, keys, unsure) if unsure else {}
@@ -317,7 +317,10 @@ def partitions_plan(catalog: Catalog, con: duckdb.DuckDBPyConnection, table: Lak
         raise AssertionError(f"{table.name}: the files written are of partitions {sorted(placed)}, "
                              f"not of the changed ones {sorted(key for key in changed if key in mine)}")
     made = {key: (fingerprints.files_digest(paths), *mine[key]) for key, paths in placed.items()}
-    made.update({key: (digests[key], *read[key]) for key in read if key not in changed})
+    # a partition read back through delete files hashed its rows with the deletes applied: not a fact about its data
+    # files alone (a rollback could take the deletes away), so it keeps no fingerprint
+    made.update({key: (digests[key], *read[key]) for key in read
+                 if key not in changed and not any(t.delete_files for t in held[key])})
     center_at = next((i for i, (column, _) in enumerate(table.partition) if column == "center"), None)
     prints = fingerprints.statements(table.name, center_at, schema.schema_id, made,
                                      {key for key in changed if key not in mine})

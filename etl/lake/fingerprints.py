@@ -36,7 +36,9 @@ SETUP = (
         row_hash numeric(40, 0) not null,
         primary key (table_name, partition_key))""",
 )
-HASHER = f"duckdb {duckdb.__version__} hash"   # another DuckDB may hash otherwise: its fingerprints are not reused
+# how the rows were hashed: another DuckDB, or another hashing SQL (`query`), may hash otherwise, so fingerprints
+# of another hasher are not reused
+HASHER = f"duckdb {duckdb.__version__} hash(row(cast…)) v1"
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ class Kept:
     hasher: str
     files: str
     rows: int
-    digest: int
+    row_hash: int
 
     def holds(self, schema_id: int, files: str) -> bool:
         return self.schema_id == schema_id and self.hasher == HASHER and self.files == files
@@ -101,7 +103,9 @@ def statements(table_name: str, center_at: int | None, schema_id: int, made: dic
     """The SQL that keeps `made` ({key: (files digest, rows, hash sum)}) and forgets `gone`, to run in the commit's
     transaction. center_at: the position of center among the partition's keys."""
     done = []
-    for key, (files, n, h) in made.items():
+    # in the order of their keys, as every writer of this table does (moved too): two transactions never wait on
+    # each other's rows in opposite orders
+    for key, (files, n, h) in sorted(made.items(), key=lambda item: key_text(item[0])):
         done.append(("insert into tpc_fingerprints (table_name, partition_key, center, schema_id, hasher, files, "
                      "row_count, row_hash) values (:table, :key, :center, :schema, :hasher, :files, :n, :h) "
                      "on conflict (table_name, partition_key) do update set center = excluded.center, "
@@ -112,7 +116,7 @@ def statements(table_name: str, center_at: int | None, schema_id: int, made: dic
     if gone:
         done.append(("delete from tpc_fingerprints where table_name = :table and "
                      "partition_key = any(cast(:keys as text[]))",
-                     {"table": table_name, "keys": [key_text(key) for key in gone]}))
+                     {"table": table_name, "keys": sorted(key_text(key) for key in gone)}))
     return done
 
 
@@ -131,7 +135,7 @@ def moved(engine: Engine, table_name: str, moves: dict[tuple, tuple[str, str]]) 
     lake compact's): each kept fingerprint that was of the files before becomes that of the files after."""
     ensure(engine)
     with engine.begin() as conn:
-        for key, (before, after) in moves.items():
+        for key, (before, after) in sorted(moves.items(), key=lambda item: key_text(item[0])):
             conn.execute(text("update tpc_fingerprints set files = :after where table_name = :table and "
                               "partition_key = :key and files = :before"),
                          {"table": table_name, "key": key_text(key), "before": before, "after": after})
