@@ -17,29 +17,20 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 import pg  # noqa: E402
+from lake import run  # noqa: E402   (bench/lake.py: a command, timed)
 
 from etl import config  # noqa: E402
 
 FORGET = ("import sqlalchemy, sys\nengine = sqlalchemy.create_engine(sys.argv[1])\n"
           "with engine.begin() as conn:\n    conn.execute(sqlalchemy.text('delete from tpc_fingerprints'))\n")
-
-
-def run(args: list[str], env: dict) -> float:
-    started = time.perf_counter()
-    done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True)
-    if done.returncode:
-        raise RuntimeError(f"{' '.join(args[:5])} failed: {done.stderr[-1500:]}")
-    return time.perf_counter() - started
 
 
 def day_file(folder: Path, n: int) -> Path:

@@ -121,11 +121,8 @@ def test_exporting_twice_changes_nothing(lake, centers_warehouse, capsys):
     same_as_embedded(lake, centers_warehouse, "sales")
 
 
-def test_exporting_one_center_replaces_only_its_rows(lake, centers_warehouse, tmp_path, monkeypatch):
-    export.export(lake, centers_warehouse)
-    sales = lake.load_table(("tpc", "sales"))
-    sh_files = sorted(task.file.file_path for task in sales.scan(row_filter="center = 'SH'").plan_files())
-    # NJ's warehouse, a day later: one more receipt of 100.00
+def nj_a_day_later(centers_warehouse, tmp_path, monkeypatch):
+    """NJ's warehouse with one more receipt of 100.00 on 2020-03-01 (a new partition of NJ's storefront)."""
     newer = tmp_path / "nj" / "warehouse.duckdb"
     newer.parent.mkdir()
     shutil.copy(centers_warehouse, newer)
@@ -136,6 +133,14 @@ def test_exporting_one_center_replaces_only_its_rows(lake, centers_warehouse, tm
         [result] = pipeline.load_paths(newer, [write_csv(tmp_path / "pos-nj-march.csv", [POS_NJ[0], receipt])],
                                        center="NJ")
     assert result.status == "loaded"
+    return newer
+
+
+def test_exporting_one_center_replaces_only_its_rows(lake, centers_warehouse, tmp_path, monkeypatch):
+    export.export(lake, centers_warehouse)
+    sales = lake.load_table(("tpc", "sales"))
+    sh_files = sorted(task.file.file_path for task in sales.scan(row_filter="center = 'SH'").plan_files())
+    newer = nj_a_day_later(centers_warehouse, tmp_path, monkeypatch)
     done = export.export(lake, newer, center="NJ")
     assert [(e.table, e.status) for e in done] == [
         ("targets", "unchanged"), ("sales", "replaced"), ("leads", "unchanged"), ("sales_daily", "replaced"),

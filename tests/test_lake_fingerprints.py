@@ -17,7 +17,7 @@ from etl import config, pipeline
 pytest.importorskip("pyiceberg")
 from etl.lake import commit, export, fingerprints  # noqa: E402
 from etl.lake.tables import TABLES, partition_keys  # noqa: E402
-from test_lake import lake_rows, same_as_embedded, snapshot_ids  # noqa: E402
+from test_lake import lake_rows, nj_a_day_later, same_as_embedded, snapshot_ids  # noqa: E402
 
 PARTITIONED = [name for name, table in TABLES.items() if table.partition]
 
@@ -50,21 +50,6 @@ def counting_read_backs(monkeypatch) -> list[int]:
 
     monkeypatch.setattr(export, "read_back", counted)
     return reads
-
-
-def nj_a_day_later(centers_warehouse, tmp_path, monkeypatch):
-    """NJ's warehouse with one more receipt of 100.00 on 2020-03-01 (a new partition of NJ's storefront)."""
-    newer = tmp_path / "nj" / "warehouse.duckdb"
-    newer.parent.mkdir()
-    shutil.copy(centers_warehouse, newer)
-    monkeypatch.setenv("TPC_BUYER_KEY", KEY.decode())
-    receipt = ["S20200301-0001", "2020-03-01 11:00:00", "TW-A003", "牛轧糖", "1", "100.00", "0", "100.00", "现金"]
-    with monkeypatch.context() as offline:   # loaded while this warehouse did not know the lake
-        offline.delenv(config.LAKE_CATALOG_ENV)
-        [result] = pipeline.load_paths(newer, [write_csv(tmp_path / "pos-nj-march.csv", [POS_NJ[0], receipt])],
-                                       center="NJ")
-    assert result.status == "loaded"
-    return newer
 
 
 def published(catalog, db) -> None:
