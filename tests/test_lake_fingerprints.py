@@ -206,7 +206,7 @@ def test_a_compacted_partition_s_fingerprint_moves_to_its_new_file(lake, centers
             files.delete_data_file(task.file)
             for data_file in halves:
                 files.append_data_file(data_file)
-    fingerprints.keep(lake.engine, fingerprints.statements("sales", 0, sales.schema().schema_id, {
+    fingerprints.keep(lake.engine, fingerprints.statements("sales", sales.schema().schema_id, {
         january: (fingerprints.files_digest(f.file_path for f in halves), n, h)}, set()))
     assert kept_side(lake, "sales") == lake_side(lake, "sales")   # the fingerprint a publish of two files keeps
 

@@ -61,3 +61,17 @@ def check_bucket(warehouse: str, properties: dict[str, str]) -> None:
 
 def identifier(table: str) -> tuple[str, str]:
     return (config.LAKE_NAMESPACE, table)
+
+
+def ensure_own_tables(engine) -> None:
+    """Create the tables this project keeps in the catalog database beside pyiceberg's, when missing: lake-wide load
+    ids (etl/lake/ids.py) and partition fingerprints (etl/lake/fingerprints.py). One transaction under an advisory
+    lock, so that two writers starting at once do not both create them."""
+    from sqlalchemy import text
+
+    from etl.lake import fingerprints, ids
+
+    with engine.begin() as conn:
+        conn.execute(text("select pg_advisory_xact_lock(4711)"))
+        for statement in (*ids.SETUP, *fingerprints.SETUP):
+            conn.execute(text(statement))

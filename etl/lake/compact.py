@@ -204,13 +204,12 @@ def merge_in(tx, io, properties: dict[str, str]) -> bool:
     return True
 
 
-def small_file_groups(table: Table, target_bytes: int, tasks: list[FileScanTask] | None = None
-                      ) -> list[list[DataFile]]:
+def small_file_groups(table: Table, target_bytes: int, tasks: list[FileScanTask]) -> list[list[DataFile]]:
     """Per partition of the current snapshot (its planned `tasks`), its small data files packed into groups of at
     most the target's bytes; only groups of two files or more (a file alone is not rewritten)."""
     by_partition: dict = defaultdict(list)
     spec_id = table.spec().spec_id
-    for task in table.scan().plan_files() if tasks is None else tasks:
+    for task in tasks:
         data_file = task.file
         # a file of an older partition spec, or with row deletes, is left as it is
         if (data_file.spec_id == spec_id and not task.delete_files

@@ -34,7 +34,7 @@ from pyiceberg.io.pyarrow import ArrowScan
 
 from etl import warehouse
 from etl.lake import commit, compact, fingerprints, ids, write
-from etl.lake.catalog import identifier
+from etl.lake.catalog import ensure_own_tables, identifier
 from etl.lake.create import difference
 from etl.lake.tables import TABLES, LakeTable, arrow_schemas, partition_keys
 from etl.lake.write import file_key
@@ -104,11 +104,11 @@ def check_lake(catalog: Catalog) -> None:
 def publish(catalog: Catalog, con: duckdb.DuckDBPyConnection, scope: Scope, take_over: bool = False,
             properties: dict[str, str] | None = None) -> list[Exported]:
     """Make the lake's rows of `scope` the warehouse's, in one commit; what each table did."""
+    ensure_own_tables(catalog.engine)
     try:
         mapping = ids.mapped(catalog.engine, con)
     except ids.ForeignHistory as exc:
         raise ExportError(str(exc)) from None
-    fingerprints.ensure(catalog.engine)
     con.register("lake_load_ids", pa.table({"local_id": pa.array(list(mapping), pa.int64()),
                                             "lake_id": pa.array(list(mapping.values()), pa.int64())}))
     props = {"tpc.centers": ",".join(scope.centers) or "-", "tpc.network": str(scope.network).lower(),
@@ -298,10 +298,13 @@ def partitions_plan(catalog: Catalog, con: duckdb.DuckDBPyConnection, table: Lak
         held.setdefault(file_key(task.file), []).append(task)
     digests = {key: fingerprints.files_digest(t.file.file_path for t in found) for key, found in held.items()}
     kept = fingerprints.kept(catalog.engine, table.name, list(scope.centers) + ([None] if scope.network else []))
+    # a partition read back through delete files hashes its rows with the deletes applied: not a fact about its
+    # data files alone (a rollback could take the deletes away), so such a partition keeps no fingerprint
+    deleted_from = {key for key, found in held.items() if any(t.delete_files for t in found)}
     theirs, unsure = {}, []
     for key, found in held.items():
         known = kept.get(key)
-        if known and known.holds(schema.schema_id, digests[key]) and not any(t.delete_files for t in found):
+        if known and known.holds(schema.schema_id, digests[key]) and key not in deleted_from:
             theirs[key] = (known.rows, known.row_hash)
         else:
             unsure += found
@@ -317,13 +320,8 @@ def partitions_plan(catalog: Catalog, con: duckdb.DuckDBPyConnection, table: Lak
         raise AssertionError(f"{table.name}: the files written are of partitions {sorted(placed)}, "
                              f"not of the changed ones {sorted(key for key in changed if key in mine)}")
     made = {key: (fingerprints.files_digest(paths), *mine[key]) for key, paths in placed.items()}
-    # a partition read back through delete files hashed its rows with the deletes applied: not a fact about its data
-    # files alone (a rollback could take the deletes away), so it keeps no fingerprint
-    made.update({key: (digests[key], *read[key]) for key in read
-                 if key not in changed and not any(t.delete_files for t in held[key])})
-    center_at = next((i for i, (column, _) in enumerate(table.partition) if column == "center"), None)
-    prints = fingerprints.statements(table.name, center_at, schema.schema_id, made,
-                                     {key for key in changed if key not in mine})
+    made.update({key: (digests[key], *read[key]) for key in read if key not in changed | deleted_from})
+    prints = fingerprints.statements(table.name, schema.schema_id, made, {key for key in changed if key not in mine})
     return Plan(table, lake, [task.file for task in tasks], written, changed, sum(n for n, _ in mine.values()),
                 rows_before=sum(n for n, _ in theirs.values()), prints=prints)
 

@@ -54,13 +54,6 @@ class Kept:
         return self.schema_id == schema_id and self.hasher == HASHER and self.files == files
 
 
-def ensure(engine: Engine) -> None:
-    with engine.begin() as conn:
-        conn.execute(text("select pg_advisory_xact_lock(4712)"))   # two publishes at once: one creates, one finds
-        for statement in SETUP:
-            conn.execute(text(statement))
-
-
 def query(schema, keys: list[str], rows: str) -> str:
     """SQL of each partition's (keys..., n, h) over `rows` (a query or a registered relation): the rows cast to the
     lake's types, in its column order, so that the warehouse's rows and the lake's hash alike."""
@@ -98,10 +91,13 @@ def kept(engine: Engine, table_name: str, centers: list[str | None]) -> dict[tup
             for key, schema_id, hasher, files, n, h in found}
 
 
-def statements(table_name: str, center_at: int | None, schema_id: int, made: dict[tuple, tuple[str, int, int]],
+def statements(table_name: str, schema_id: int, made: dict[tuple, tuple[str, int, int]],
                gone: set[tuple]) -> list[tuple[str, dict]]:
     """The SQL that keeps `made` ({key: (files digest, rows, hash sum)}) and forgets `gone`, to run in the commit's
-    transaction. center_at: the position of center among the partition's keys."""
+    transaction."""
+    from etl.lake.tables import TABLES
+
+    center_at = next((i for i, (column, _) in enumerate(TABLES[table_name].partition) if column == "center"), None)
     done = []
     # in the order of their keys, as every writer of this table does (moved too): two transactions never wait on
     # each other's rows in opposite orders
@@ -133,7 +129,9 @@ def keep(engine: Engine, statements: list[tuple[str, dict]]) -> dict:
 def moved(engine: Engine, table_name: str, moves: dict[tuple, tuple[str, str]]) -> None:
     """Partitions whose rows went, unchanged, from one set of files to another ({key: (files digest before, after)},
     lake compact's): each kept fingerprint that was of the files before becomes that of the files after."""
-    ensure(engine)
+    from etl.lake.catalog import ensure_own_tables
+
+    ensure_own_tables(engine)
     with engine.begin() as conn:
         for key, (before, after) in sorted(moves.items(), key=lambda item: key_text(item[0])):
             conn.execute(text("update tpc_fingerprints set files = :after where table_name = :table and "

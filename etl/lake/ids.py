@@ -34,13 +34,6 @@ class ForeignHistory(RuntimeError):
     """This warehouse's load ids are claimed by another copy of it that loaded other files."""
 
 
-def ensure(engine: Engine) -> None:
-    with engine.begin() as conn:
-        conn.execute(text("select pg_advisory_xact_lock(4711)"))   # two inits at once: one creates, one finds
-        for statement in SETUP:
-            conn.execute(text(statement))
-
-
 def history_key(con: duckdb.DuckDBPyConnection) -> str | None:
     """The warehouse's history key; None for a warehouse that has loaded nothing."""
     if con.execute("select count(*) from loads").fetchone()[0] == 0:
@@ -56,12 +49,11 @@ def history_key(con: duckdb.DuckDBPyConnection) -> str | None:
 
 def mapped(engine: Engine, con: duckdb.DuckDBPyConnection) -> dict[int, int]:
     """{local load id: lake load id} of every load the warehouse holds, numbering those published for the first
-    time. Raises ForeignHistory when an id is already the lake's for another file of the same history."""
+    time (the table made by catalog.ensure_own_tables). Raises ForeignHistory when an id is already the lake's for another file of the same history."""
     history = history_key(con)
     if history is None:
         return {}
     local = con.execute("select load_id, sha256 from loads order by load_id").fetchall()
-    ensure(engine)
     with engine.begin() as conn:
         conn.execute(text("insert into tpc_load_ids (history, local_id, sha256) "
                           "select :history, local_id, sha256 from unnest(cast(:ids as bigint[]), cast(:shas as text[])) "
